@@ -1,1 +1,3 @@
-export {};
+export * from './types.js';
+export { startDeployment, step } from './step.js';
+export { commandIdFor } from './command-id.js';

@@ -18,6 +18,11 @@ export const DeploymentContext = z.object({
   revision: z.object({ sha256: Sha256Hex, size: z.number().int().nonnegative(), bundleType: BundleType }),
   fileExistsBehavior: FileExistsBehavior.optional(),
   ignoreApplicationStopFailures: z.boolean(),
+  /**
+   * This event belongs to the rollback of a blue/green deployment, where the traffic hooks take their scripts
+   * from other revisions (`scriptSourceFor`). Absent means false.
+   */
+  blueGreenRollback: z.boolean().optional(),
 });
 export type DeploymentContext = z.infer<typeof DeploymentContext>;
 

@@ -1,0 +1,117 @@
+/**
+ * The agent runtime: identity, command journal, a serial command queue and the connection, wired together.
+ *
+ * A `run-event` goes: journal (`running`, the in-flight marker) → `event-started` → execute → journal
+ * (`done`, with the result) → `event-result`. Results stay in the journal until the coordinator sends
+ * `result-ack`, and are resent on every (re)connect. A command id seen before is never run twice.
+ * `stop()` closes the connection without waiting for a running event: that event stays `running` in the
+ * journal and is reported as AgentRestarted by the next start.
+ */
+import { assertNever, PROTOCOL_VERSION, type EventResult, type RunEvent } from '@baton/shared';
+import { readAgentVersion } from './agent-version.js';
+import type { AgentConfig } from './config.js';
+import { AgentConnection, type SessionMessage } from './connection/agent-connection.js';
+import { loadOrEnroll } from './connection/credentials.js';
+import { readHostFacts } from './connection/host-facts.js';
+import { executeEvent } from './executor/execute-event.js';
+import type { Logger } from './logging.js';
+import { CommandJournal } from './state/command-journal.js';
+import { SerialQueue } from './state/serial-queue.js';
+
+export interface RunningAgent {
+  readonly hostId: string;
+  stop(): Promise<void>;
+}
+
+/** Throws (with a message for people) when the host cannot enroll or its credentials are unusable. */
+export async function startAgent(config: AgentConfig, baseLogger: Logger): Promise<RunningAgent> {
+  const facts = await readHostFacts();
+  const credentials = await loadOrEnroll(config, facts);
+  if (!credentials.ok) throw new Error(credentials.error);
+  const { hostId, credential } = credentials.value;
+  const logger = baseLogger.child({ hostId });
+
+  const journal = await CommandJournal.open(config.layout.commandsDir);
+  for (const result of await journal.recoverInterrupted(new Date())) {
+    logger.warn({ commandId: result.commandId }, 'event interrupted by an agent restart; reporting AgentRestarted');
+  }
+
+  let stopping = false;
+  const agentVersion = readAgentVersion();
+  const queue = new SerialQueue((error) => logger.error({ err: error }, 'command handling failed'));
+
+  const resendResults = async (): Promise<void> => {
+    for (const result of await journal.unacknowledged()) connection.send(result);
+  };
+
+  const runCommand = async (command: RunEvent): Promise<void> => {
+    const scoped = logger.child({
+      commandId: command.commandId,
+      deploymentId: command.deployment.deploymentId,
+      event: command.event,
+    });
+    const known = await journal.lookup(command.commandId);
+    if (known?.status === 'done') {
+      scoped.info('command already ran; resending its result');
+      connection.send(known.result);
+      return;
+    }
+    if (known?.status === 'running' || stopping) return;
+
+    const startTime = new Date().toISOString();
+    await journal.markRunning(command, startTime);
+    connection.send({ type: 'event-started', commandId: command.commandId, startTime });
+    scoped.info('event started');
+
+    const outcome = await executeEvent(command, { config, credential, logger: scoped });
+    const result: EventResult = {
+      type: 'event-result',
+      commandId: command.commandId,
+      status: outcome.status,
+      startTime,
+      endTime: new Date().toISOString(),
+      diagnostics: outcome.diagnostics,
+    };
+    await journal.markDone(command, result);
+    connection.send(result);
+    scoped.info({ status: result.status, errorCode: result.diagnostics.errorCode }, 'event finished');
+  };
+
+  const onMessage = (message: SessionMessage): void => {
+    switch (message.type) {
+      case 'run-event':
+        queue.enqueue(() => runCommand(message));
+        return;
+      case 'result-ack':
+        journal.acknowledge(message.commandId).catch((error: unknown) => {
+          logger.error({ err: error, commandId: message.commandId }, 'cannot forget an acknowledged result');
+        });
+        return;
+      default:
+        assertNever(message, 'coordinator message');
+    }
+  };
+
+  const connection = new AgentConnection({
+    url: config.connectUrl,
+    credential,
+    logger,
+    hello: () => ({ type: 'hello', agentVersion, protocolVersion: PROTOCOL_VERSION, facts }),
+    // Not through the queue: results must go out even while a long event is running.
+    onSessionReady: () => {
+      resendResults().catch((error: unknown) => logger.error({ err: error }, 'cannot resend results'));
+    },
+    onMessage,
+  });
+  connection.start();
+  logger.info({ coordinator: config.coordinatorUrl, name: config.name, agentVersion }, 'agent started');
+
+  return {
+    hostId,
+    async stop() {
+      stopping = true;
+      await connection.stop();
+      logger.info('agent stopped');
+    },
+  };
+}

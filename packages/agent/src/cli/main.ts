@@ -1,0 +1,62 @@
+/**
+ * `baton-agent run`: parses the configuration once, starts the agent, and stops it cleanly on SIGTERM/SIGINT.
+ * An event still running at that moment stays `running` in the journal; the next start reports it as
+ * AgentRestarted.
+ */
+import { hostname } from 'node:os';
+import { Command } from 'commander';
+import { startAgent } from '../agent.js';
+import { loadAgentConfig, type AgentFlags } from '../config.js';
+import { createAgentLogger } from '../logging.js';
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+async function run(flags: AgentFlags): Promise<void> {
+  const config = await loadAgentConfig(flags, hostname());
+  if (!config.ok) {
+    for (const problem of config.error) process.stderr.write(`baton-agent: ${problem}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const logger = createAgentLogger({ file: config.value.layout.logFile });
+  let agent: Awaited<ReturnType<typeof startAgent>>;
+  try {
+    agent = await startAgent(config.value, logger);
+  } catch (error) {
+    logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+    return;
+  }
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    // Exit explicitly: a hook script still running would otherwise keep the process alive.
+    agent.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'unclean stop');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+const program = new Command('baton-agent').description('Baton host agent');
+program
+  .command('run')
+  .description('enroll if needed, connect to the coordinator and run lifecycle events')
+  .option('--coordinator <url>', 'coordinator base URL (http:// or https://)')
+  .option('--enroll-token <token>', 'enrollment token, needed for the first start only')
+  .option('--root <dir>', "prefix of every agent path ('' in production)")
+  .option('--name <name>', 'host name shown by the coordinator (default: the hostname)')
+  .option('--tags <k=v,...>', 'host tags, e.g. role=web,env=prod')
+  .option('--env <KEY=VALUE>', 'extra environment for hook scripts (repeatable)', collect)
+  .option('--files-root <dir>', 'development only: rebase appspec destinations under this directory')
+  .option('--max-revisions <n>', 'revisions kept per deployment group (default 5)')
+  .action(run);
+
+await program.parseAsync(process.argv);

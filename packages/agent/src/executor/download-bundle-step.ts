@@ -1,0 +1,56 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AgentPaths, type RunEvent } from '@baton/shared';
+import { deploymentDirs } from '../layout.js';
+import { failed, succeeded, type ExecutionOutcome } from './execution-outcome.js';
+import type { ExecutorContext } from './executor-context.js';
+import { loadRevisionAppSpec } from './revision-appspec.js';
+
+/**
+ * DownloadBundle (reference section 5, steps 1–2): prune old revisions, download and verify the bundle,
+ * unpack it, and refuse it here, before any script runs, when its appspec is invalid or for another os.
+ * Safe to run again for the same deployment: a verified bundle is not fetched twice, the archive is replaced.
+ */
+export async function downloadBundleStep(
+  { deployment }: RunEvent,
+  { config, credential, logger }: ExecutorContext,
+): Promise<ExecutionOutcome> {
+  const { deploymentRoot } = config.layout;
+  const groupId = deployment.deploymentGroupId;
+  const { revision } = deployment;
+  const dirs = deploymentDirs(deploymentRoot, groupId, deployment.deploymentId);
+  const [{ downloadBundle }, { extractBundle }, { pruneOldRevisions }, records] = await Promise.all([
+    import('../bundle/download.js'),
+    import('../bundle/extract.js'),
+    import('../bundle/retention.js'),
+    import('../install/install-records.js'),
+  ]);
+
+  // Created first, so this deployment counts as the newest of the `max-revisions` kept.
+  await mkdir(dirs.dir, { recursive: true });
+  const lastSuccessful = await records.readInstallRecord(deploymentRoot, groupId, 'last_successful_install');
+  const pruned = await pruneOldRevisions({
+    groupDir: join(deploymentRoot, groupId),
+    keep: config.maxRevisions,
+    protect: lastSuccessful === undefined ? [dirs.dir] : [dirs.dir, lastSuccessful],
+  });
+  if (pruned.length > 0) logger.info({ pruned }, 'removed old revisions');
+
+  const downloaded = await downloadBundle({
+    url: `${config.coordinatorUrl}${AgentPaths.revision(revision.sha256)}`,
+    credential,
+    destFile: dirs.bundleFile,
+    expectedSha256: revision.sha256,
+    expectedSize: revision.size,
+  });
+  if (!downloaded.ok) return failed('UnknownError', downloaded.error.message);
+
+  const extracted = await extractBundle(dirs.bundleFile, revision.bundleType, dirs.archiveDir);
+  if (!extracted.ok) return failed('UnknownError', extracted.error.message);
+
+  const spec = await loadRevisionAppSpec(dirs.archiveDir);
+  if (!spec.ok) return failed('UnknownError', spec.error);
+
+  await records.writeInstallRecord(deploymentRoot, groupId, 'most_recent_install', dirs.dir);
+  return succeeded(`downloaded revision ${revision.sha256.slice(0, 12)} (${extracted.value.entries} entries)`);
+}

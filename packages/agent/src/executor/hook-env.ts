@@ -1,0 +1,27 @@
+import type { DeploymentContext, LifecycleEventName } from '@baton/shared';
+
+export interface HookEnvSettings {
+  /** The agent's `env` setting, given to every script. */
+  env: Readonly<Record<string, string>>;
+  filesRoot?: string;
+}
+
+/**
+ * The variables a hook script sees on top of the agent's own environment (reference section 3). The
+ * reference's names win over the agent's `env` setting, so a script can always trust them.
+ */
+export function buildHookEnv(
+  event: LifecycleEventName,
+  deployment: DeploymentContext,
+  settings: HookEnvSettings,
+): Record<string, string> {
+  return {
+    ...settings.env,
+    ...(settings.filesRoot === undefined ? {} : { BATON_FILES_ROOT: settings.filesRoot }),
+    LIFECYCLE_EVENT: event,
+    DEPLOYMENT_ID: deployment.deploymentId,
+    APPLICATION_NAME: deployment.applicationName,
+    DEPLOYMENT_GROUP_NAME: deployment.deploymentGroupName,
+    DEPLOYMENT_GROUP_ID: deployment.deploymentGroupId,
+  };
+}

@@ -1,0 +1,97 @@
+import { execa } from 'execa';
+import { err, ok, type Result } from '@baton/shared';
+import type { Invocation } from './invocation.js';
+import type { OutputLog } from './output-log.js';
+import { terminateProcessGroup } from './process-group.js';
+import { scriptFailed, scriptPipeHeld, scriptTimedOut, type ScriptFailure } from './script-failure.js';
+
+export interface ScriptRun {
+  readonly invocation: Invocation;
+  /** The appspec location, as messages name it. */
+  readonly location: string;
+  readonly timeoutSeconds: number;
+  readonly killGraceMs: number;
+  readonly log: OutputLog;
+}
+
+/**
+ * Runs one hook script and waits for it under a single deadline, `timeoutSeconds` after the start.
+ *
+ * The script leads its own process group with stdin closed; its output is logged line by line as it arrives.
+ * It is done when it has exited AND both output pipes have closed. What happens at the deadline:
+ * - still running: SIGTERM to the whole group, SIGKILL after `killGraceMs` → "failed to complete in N seconds";
+ * - exited, but a process it started still holds stdout/stderr: the same group kill, then the pipes are
+ *   dropped (the holder may have left the group with setsid) → "failed to close STDOUT" (or STDERR).
+ *   The advice for users, as for the reference agent: start background processes with all three descriptors
+ *   redirected, `cmd > /dev/null 2>&1 < /dev/null &`, so that they neither hold the pipes nor read stdin.
+ * A background process that did redirect them is the user's application: it is signalled only if the script
+ * has not finished (exited and closed its pipes) by the deadline, never after the script finished on its own.
+ */
+export async function runScript(run: ScriptRun): Promise<Result<void, ScriptFailure>> {
+  const { invocation, location, log } = run;
+  const subprocess = execa(invocation.file, invocation.args, {
+    env: invocation.env, // on top of the agent's environment (execa's extendEnv)
+    stdin: 'ignore',
+    detached: true, // setsid: own session and process group, so the group can be killed as one
+    cwd: '/', // as under the reference daemon; independent of the agent's cwd and readable by every runas user
+    reject: false,
+    buffer: false, // the log is the only copy kept: the agent's memory does not grow with script output
+    stdout: function* (line: unknown) {
+      log.record(`[stdout]${String(line)}`);
+    },
+    stderr: function* (line: unknown) {
+      log.record(`[stderr]${String(line)}`);
+    },
+  });
+
+  let exited = false;
+  subprocess.once('exit', () => {
+    exited = true;
+  });
+  const openPipes = new Set<'STDOUT' | 'STDERR'>(['STDOUT', 'STDERR']);
+  subprocess.stdout.once('close', () => openPipes.delete('STDOUT'));
+  subprocess.stderr.once('close', () => openPipes.delete('STDERR'));
+
+  let expired: ScriptFailure | undefined;
+  let stopping: Promise<void> | undefined;
+  const deadline = setTimeout(() => {
+    const heldPipe = exited ? [...openPipes][0] : undefined;
+    expired = heldPipe === undefined ? scriptTimedOut(location, run.timeoutSeconds) : scriptPipeHeld(location, heldPipe);
+    stopping = stopAll(subprocess.pid, run.killGraceMs, () => {
+      subprocess.stdout.destroy();
+      subprocess.stderr.destroy();
+    });
+    // Awaited below once the subprocess settles; marked handled now so a failure meanwhile is not "unhandled".
+    stopping.catch(() => undefined);
+  }, run.timeoutSeconds * 1000);
+
+  const result = await subprocess;
+  clearTimeout(deadline);
+  await stopping;
+
+  if (expired !== undefined) return err(expired);
+  if (result.signal !== undefined) {
+    return err(scriptFailed(location, invocation.userName, `was killed by signal ${result.signal}`));
+  }
+  if (result.exitCode === undefined) {
+    // No exit status: exec failed although the file checks passed, e.g. its #! interpreter is not installed.
+    const reason = result.originalMessage ?? result.code ?? 'unknown spawn error';
+    return err(scriptFailed(location, invocation.userName, `could not start: ${reason}`));
+  }
+  if (result.exitCode !== 0) {
+    return err(scriptFailed(location, invocation.userName, `failed with exit code ${result.exitCode}`));
+  }
+  return ok(undefined);
+}
+
+/**
+ * Kills the script's group, then releases pipes still held by processes outside it. The pipes are released
+ * even if killing fails, so that the subprocess always settles and the failure surfaces to the caller.
+ */
+async function stopAll(pgid: number | undefined, graceMs: number, releasePipes: () => void): Promise<void> {
+  try {
+    if (pgid !== undefined) await terminateProcessGroup(pgid, graceMs);
+  } finally {
+    releasePipes();
+  }
+}

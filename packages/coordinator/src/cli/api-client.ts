@@ -1,0 +1,98 @@
+import type { Readable } from 'node:stream';
+
+/** A failed API call, carrying the server's machine code (or a client-side one such as `UNREACHABLE`). */
+export class ApiClientError extends Error {
+  constructor(
+    readonly status: number | undefined,
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ApiClientError';
+  }
+}
+
+export interface ApiClientOptions {
+  readonly baseUrl: string;
+  readonly token?: string | undefined;
+}
+
+/**
+ * A small client of the admin API: JSON in and out, bearer auth, and every `{code, message}` error answer
+ * turned into an ApiClientError. Responses are typed by the caller with the API's view types.
+ */
+export class ApiClient {
+  private readonly baseUrl: string;
+
+  constructor(private readonly options: ApiClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+
+  post<T>(path: string, body: unknown = {}): Promise<T> {
+    return this.request<T>('POST', path, { body: JSON.stringify(body), contentType: 'application/json' });
+  }
+
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, { body: JSON.stringify(body), contentType: 'application/json' });
+  }
+
+  delete<T>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path);
+  }
+
+  /** POSTs a raw byte stream (a bundle) without buffering it. */
+  upload<T>(path: string, body: Readable, size?: number): Promise<T> {
+    return this.request<T>('POST', path, {
+      body,
+      contentType: 'application/octet-stream',
+      ...(size === undefined ? {} : { contentLength: size }),
+    });
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    payload?: { body: string | Readable; contentType: string; contentLength?: number },
+  ): Promise<T> {
+    const url = `${this.baseUrl}${path}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    if (payload) headers['content-type'] = payload.contentType;
+    if (payload?.contentLength !== undefined) headers['content-length'] = String(payload.contentLength);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        ...(payload ? { body: payload.body as RequestInit['body'], duplex: 'half' } : {}),
+      } as RequestInit);
+    } catch (error) {
+      const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+      throw new ApiClientError(undefined, 'UNREACHABLE', `cannot reach ${this.baseUrl}: ${reason}`, { cause: error });
+    }
+    const text = await response.text();
+    const json = parseJson(text);
+    if (!response.ok) throw toApiClientError(response.status, json, text);
+    return json as T;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function toApiClientError(status: number, json: unknown, text: string): ApiClientError {
+  const body = (typeof json === 'object' && json !== null ? json : {}) as { code?: unknown; message?: unknown };
+  const code = typeof body.code === 'string' ? body.code : `HTTP_${status}`;
+  const message = typeof body.message === 'string' ? body.message : text.trim().slice(0, 200) || `HTTP ${status}`;
+  return new ApiClientError(status, code, message);
+}

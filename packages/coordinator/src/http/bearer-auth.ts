@@ -1,0 +1,19 @@
+import type { MiddlewareHandler } from 'hono';
+import { ApiError } from './errors.js';
+
+/**
+ * Middleware requiring `Authorization: Bearer <token>`: `authenticate` maps the token to its principal,
+ * stored in the context variable `variable`; a missing or unknown token is a 401 `UNAUTHENTICATED`.
+ */
+export function bearerAuth<K extends string, T>(
+  variable: K,
+  authenticate: (token: string) => T | undefined,
+): MiddlewareHandler<{ Variables: { [key in K]: T } }> {
+  return async (c, next) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '');
+    const principal = match?.[1] === undefined ? undefined : authenticate(match[1]);
+    if (principal === undefined) throw new ApiError(401, 'UNAUTHENTICATED', 'a valid bearer token is required');
+    c.set(variable, principal);
+    await next();
+  };
+}

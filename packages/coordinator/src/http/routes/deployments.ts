@@ -1,0 +1,107 @@
+import { DeploymentStatus, FileExistsBehavior } from '@baton/shared';
+import { z } from 'zod';
+import type { EngineRunner } from '../../runner/engine-runner.js';
+import { getDeploymentGroupByName } from '../../store/deployment-groups.js';
+import { queryDeployments, readDeployment } from '../../store/deployment-read-model.js';
+import { getRevision } from '../../store/revisions.js';
+import { ApiError } from '../errors.js';
+import { requireApplication } from '../lookups.js';
+import { readJsonBody } from '../request-body.js';
+import type { RouteModule } from '../route-module.js';
+
+const CreateDeployment = z.object({
+  applicationName: z.string().min(1),
+  deploymentGroupName: z.string().min(1),
+  revisionId: z.string().min(1),
+  fileExistsBehavior: FileExistsBehavior.optional(),
+  ignoreApplicationStopFailures: z.boolean().default(false),
+  description: z.string().max(1000).optional(),
+});
+
+const StopDeployment = z.object({ rollback: z.boolean().default(false) });
+
+const ListQuery = z.object({
+  application: z.string().optional(),
+  group: z.string().optional(),
+  status: z.enum(Object.values(DeploymentStatus) as [DeploymentStatus, ...DeploymentStatus[]]).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+
+const WaitQuery = z.object({
+  after: z.coerce.number().int().min(0),
+  timeoutMs: z.coerce.number().int().min(0).max(60_000).default(25_000),
+});
+
+/**
+ * Deployments: create (queued behind the group's active one), read, list, stop, and a long poll that
+ * answers when a deployment changes, so `baton deploy --wait` shows progress without busy polling.
+ */
+export const deploymentRoutes =
+  (runner: EngineRunner): RouteModule =>
+  (api, { db }) => {
+    api.post('/deployments', async (c) => {
+      const body = await readJsonBody(c, CreateDeployment);
+      const application = requireApplication(db, body.applicationName);
+      const group = getDeploymentGroupByName(db, application.id, body.deploymentGroupName);
+      if (!group) {
+        throw new ApiError(404, 'NOT_FOUND', `deployment group '${body.deploymentGroupName}' not found in application '${application.name}'`);
+      }
+      const revision = getRevision(db, body.revisionId);
+      if (!revision || revision.applicationId !== application.id) {
+        throw new ApiError(404, 'NOT_FOUND', `revision '${body.revisionId}' not found in application '${application.name}'`);
+      }
+      const created = runner.create({
+        applicationId: application.id,
+        groupId: group.id,
+        revisionId: revision.id,
+        creator: 'user',
+        options: {
+          ...(body.fileExistsBehavior ? { fileExistsBehavior: body.fileExistsBehavior } : {}),
+          ignoreApplicationStopFailures: body.ignoreApplicationStopFailures,
+          autoRollback: group.autoRollback,
+          ...(body.description ? { description: body.description } : {}),
+        },
+      });
+      return c.json({ deploymentId: created.id, status: created.status }, 201);
+    });
+
+    api.get('/deployments', (c) => {
+      const query = ListQuery.parse(c.req.query());
+      const application = query.application ? requireApplication(db, query.application) : undefined;
+      const group = query.group && application ? getDeploymentGroupByName(db, application.id, query.group) : undefined;
+      if (query.group && !group) throw new ApiError(404, 'NOT_FOUND', `deployment group '${query.group}' not found (give --app too)`);
+      return c.json(
+        queryDeployments(db, {
+          ...(application ? { applicationId: application.id } : {}),
+          ...(group ? { groupId: group.id } : {}),
+          ...(query.status ? { status: query.status } : {}),
+          ...(query.limit ? { limit: query.limit } : {}),
+        }),
+      );
+    });
+
+    api.get('/deployments/:id', (c) => {
+      const id = c.req.param('id');
+      const view = readDeployment(db, id);
+      if (!view) throw new ApiError(404, 'NOT_FOUND', `deployment '${id}' not found`);
+      return c.json({ ...view, version: runner.watch.version(id) });
+    });
+
+    /** Answers `{version}` as soon as the deployment's version differs from `after`, or at the timeout. */
+    api.get('/deployments/:id/wait', async (c) => {
+      const id = c.req.param('id');
+      const { after, timeoutMs } = WaitQuery.parse(c.req.query());
+      if (!readDeployment(db, id)) throw new ApiError(404, 'NOT_FOUND', `deployment '${id}' not found`);
+      await runner.watch.waitForChange(id, after, timeoutMs);
+      return c.json({ version: runner.watch.version(id) });
+    });
+
+    api.post('/deployments/:id/stop', async (c) => {
+      const id = c.req.param('id');
+      const { rollback } = await readJsonBody(c, StopDeployment);
+      const outcome = runner.stop(id, rollback);
+      if (outcome === 'not-found') throw new ApiError(404, 'NOT_FOUND', `deployment '${id}' not found`);
+      if (outcome === 'already-finished') throw new ApiError(409, 'DEPLOYMENT_ALREADY_COMPLETED', `deployment '${id}' has already finished`);
+      return c.json(readDeployment(db, id));
+    });
+  };

@@ -1,0 +1,284 @@
+/**
+ * The shell around the pure engine. For each event it loads the deployment's state (kept in memory while the
+ * deployment is active, reloaded from SQLite after a restart), steps, commits the new state and the decided
+ * commands in one transaction, then carries the commands out. Everything runs on the event loop's one thread,
+ * so steps never interleave.
+ */
+import {
+  DeploymentErrorCode,
+  DeploymentStatus,
+  inPlaceEvents,
+  isTerminalDeploymentStatus,
+  type CoordinatorMessage,
+  type DeploymentConfig,
+  type EventResult,
+} from '@baton/shared';
+import type { Logger } from 'pino';
+import { startDeployment, step, type Command, type DeploymentState, type EngineEvent, type HostCandidate } from '../engine/index.js';
+import type { Database } from '../store/database.js';
+import { DeploymentProgressStore } from '../store/deployment-progress.js';
+import {
+  finishWaitingDeployment,
+  getDeployment,
+  hasActiveDeployment,
+  insertDeployment,
+  lastSuccessfulDeployment,
+  listActiveDeploymentIds,
+  listGroupsWithWaitingDeployments,
+  markQueued,
+  nextWaitingDeployment,
+  setRollbackInfo,
+  type DeploymentRecord,
+  type NewDeployment,
+} from '../store/deployments.js';
+import { hostHistoryInGroup } from '../store/host-history.js';
+import { getDeploymentGroup, listHostsForGroup } from '../store/deployment-groups.js';
+import { getHost } from '../store/hosts.js';
+import { DeploymentWatch } from './deployment-watch.js';
+import { WakeupTimers } from './wakeup-timers.js';
+
+/** How the runner reaches agents: the WebSocket gateway in production. */
+export interface HostMessenger {
+  send(hostId: string, message: CoordinatorMessage): boolean;
+  isConnected(hostId: string): boolean;
+}
+
+export interface RunnerOptions {
+  readonly eventTimeoutMs: number;
+  readonly offlineEventTimeoutMs: number;
+}
+
+export type StopOutcome = 'stopped' | 'already-finished' | 'not-found';
+
+export class EngineRunner {
+  readonly watch = new DeploymentWatch();
+  private readonly active = new Map<string, DeploymentState>();
+  private readonly timers = new WakeupTimers();
+  private readonly progress: DeploymentProgressStore;
+
+  constructor(
+    private readonly db: Database,
+    private readonly messenger: HostMessenger,
+    private readonly logger: Logger,
+    private readonly options: RunnerOptions,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.progress = new DeploymentProgressStore(db);
+  }
+
+  /**
+   * Picks up after a restart: reloads active deployments, tells the engine which hosts are not connected
+   * (yet), re-arms wake-ups, and starts deployments that were waiting.
+   */
+  recover(): void {
+    for (const id of listActiveDeploymentIds(this.db)) {
+      const state = this.progress.load(id);
+      if (!state) continue;
+      this.active.set(id, state);
+      if (state.wakeupAt !== undefined) this.armWakeup(id, state.wakeupAt);
+      for (const host of state.hosts) {
+        if (!this.messenger.isConnected(host.hostId)) this.dispatch(id, { type: 'HOST_CONNECTIVITY', hostId: host.hostId, online: false });
+      }
+      this.logger.info({ deploymentId: id }, 'resumed deployment after restart');
+    }
+    for (const groupId of listGroupsWithWaitingDeployments(this.db)) this.startNext(groupId);
+  }
+
+  close(): void {
+    this.timers.clearAll();
+  }
+
+  /** Creates a deployment; it starts at once when its group is idle, else it is queued. */
+  create(input: NewDeployment): DeploymentRecord {
+    const record = insertDeployment(this.db, input, new Date(this.clock()));
+    this.startNext(input.groupId);
+    return getDeployment(this.db, record.id)!;
+  }
+
+  stop(deploymentId: string, rollback: boolean): StopOutcome {
+    const record = getDeployment(this.db, deploymentId);
+    if (!record) return 'not-found';
+    if (isTerminalDeploymentStatus(record.status)) return 'already-finished';
+    if (this.active.has(deploymentId)) {
+      this.dispatch(deploymentId, { type: 'STOP', rollback });
+      return 'stopped';
+    }
+    const stopped = finishWaitingDeployment(
+      this.db,
+      deploymentId,
+      DeploymentStatus.Stopped,
+      { code: DeploymentErrorCode.MANUAL_STOP, message: 'The deployment was stopped by a user before it started.' },
+      new Date(this.clock()),
+    );
+    this.watch.notify(deploymentId);
+    return stopped ? 'stopped' : 'already-finished';
+  }
+
+  /**
+   * An agent's event result. Returns false when the command is not this host's (a host may only report on its
+   * own commands); true when the result is recorded or was already known, so the agent may forget it.
+   */
+  onEventResult(hostId: string, result: EventResult): boolean {
+    const [deploymentId, commandHostId] = result.commandId.split('.');
+    if (!deploymentId || commandHostId !== hostId) return false;
+    const event: EngineEvent = {
+      type: 'EVENT_RESULT',
+      commandId: result.commandId,
+      status: result.status,
+      startTime: Date.parse(result.startTime),
+      endTime: Date.parse(result.endTime),
+      diagnostics: result.diagnostics,
+    };
+    if (this.active.has(deploymentId)) {
+      this.dispatch(deploymentId, event);
+      return true;
+    }
+    // A late result for a finished deployment is still recorded on its event row.
+    const finished = this.progress.load(deploymentId);
+    if (finished) {
+      const now = this.clock();
+      const { state } = step(finished, event, now);
+      if (state !== finished) {
+        this.progress.save(finished, state, [], now);
+        this.watch.notify(deploymentId);
+      }
+    }
+    return true;
+  }
+
+  onHostConnectivity(hostId: string, online: boolean): void {
+    for (const [id, state] of this.active) {
+      if (state.hosts.some((host) => host.hostId === hostId)) this.dispatch(id, { type: 'HOST_CONNECTIVITY', hostId, online });
+    }
+    if (!online) return;
+    // Redeliver what the host has not answered: it drops commands it already ran and resends their results.
+    for (const message of this.progress.outboxFor(hostId)) this.messenger.send(hostId, message as CoordinatorMessage);
+  }
+
+  private dispatch(deploymentId: string, event: EngineEvent): void {
+    const previous = this.active.get(deploymentId);
+    if (!previous) return;
+    const now = this.clock();
+    const { state, commands } = step(previous, event, now);
+    if (state === previous && commands.length === 0) return;
+    this.progress.save(previous, state, commands, now);
+    this.afterCommit(previous, state, commands);
+  }
+
+  /** Carries out committed commands. Runs only after the transaction that recorded them. */
+  private afterCommit(previous: DeploymentState | undefined, state: DeploymentState, commands: readonly Command[]): void {
+    const id = state.deploymentId;
+    const finished = isTerminalDeploymentStatus(state.status);
+    if (finished) this.active.delete(id);
+    else this.active.set(id, state);
+    this.watch.notify(id);
+
+    for (const command of commands) {
+      switch (command.type) {
+        case 'SEND_TO_HOST':
+          this.messenger.send(command.hostId, command.message);
+          break;
+        case 'SCHEDULE_WAKEUP':
+          this.armWakeup(id, command.at);
+          break;
+        case 'RECORD_EVENT':
+          this.logger[command.level]({ deploymentId: id, hostId: command.hostId, event: command.event }, command.message);
+          break;
+        case 'START_ROLLBACK':
+          this.startRollback(id, command.hostIds, command.reason);
+          break;
+      }
+    }
+    if (finished && (previous === undefined || !isTerminalDeploymentStatus(previous.status))) {
+      this.timers.clear(id);
+      this.startNext(state.context.deploymentGroupId);
+    }
+  }
+
+  private armWakeup(deploymentId: string, at: number): void {
+    this.timers.arm(deploymentId, at - this.clock(), () => this.dispatch(deploymentId, { type: 'WAKEUP' }));
+  }
+
+  /** Starts the group's next waiting deployment when the group is idle; marks the others Queued. */
+  private startNext(groupId: string): void {
+    if (hasActiveDeployment(this.db, groupId)) {
+      for (let waiting = nextWaitingDeployment(this.db, groupId); waiting && waiting.status === 'Created'; waiting = nextWaitingDeployment(this.db, groupId)) {
+        markQueued(this.db, waiting.id);
+        this.watch.notify(waiting.id);
+      }
+      return;
+    }
+    const next = nextWaitingDeployment(this.db, groupId);
+    const group = getDeploymentGroup(this.db, groupId);
+    if (!next || !group) return;
+    const context = this.progress.loadContext(next.id);
+    if (!context) throw new Error(`deployment ${next.id} has no context (application, group or revision row missing)`);
+    const now = this.clock();
+    const { state, commands } = startDeployment(
+      {
+        context,
+        deploymentConfig: group.deploymentConfig,
+        candidates: this.candidatesFor(next, group.id),
+        events: inPlaceEvents(false),
+        eventTimeoutMs: this.options.eventTimeoutMs,
+        offlineEventTimeoutMs: this.options.offlineEventTimeoutMs,
+        rollbackOnFailure: next.options.autoRollback,
+      },
+      now,
+    );
+    this.progress.save(undefined, state, commands, now);
+    this.logger.info({ deploymentId: next.id, hosts: state.hosts.length }, 'deployment started');
+    this.afterCommit(undefined, state, commands);
+  }
+
+  private candidatesFor(record: DeploymentRecord, groupId: string): HostCandidate[] {
+    const group = getDeploymentGroup(this.db, groupId)!;
+    const hosts = record.targetHostIds
+      ? record.targetHostIds.flatMap((id) => getHost(this.db, id) ?? [])
+      : listHostsForGroup(this.db, group);
+    const history = hostHistoryInGroup(this.db, groupId);
+    return hosts.map((host) => {
+      const last = history.get(host.id);
+      return {
+        hostId: host.id,
+        name: host.name,
+        online: this.messenger.isConnected(host.id),
+        ...(last ? { lastOutcome: last.lastOutcome } : {}),
+        revision: !last ? 'unknown' : last.revisionId === record.revisionId && last.lastOutcome === 'succeeded' ? 'current' : 'old',
+      };
+    });
+  }
+
+  /** A rollback is a new deployment of the group's last successful revision, linked both ways. */
+  private startRollback(failedId: string, hostIds: readonly string[], reason: string): void {
+    const failed = getDeployment(this.db, failedId);
+    if (!failed) return;
+    const last = lastSuccessfulDeployment(this.db, failed.groupId, failedId);
+    if (!last) {
+      setRollbackInfo(this.db, failedId, { rollbackMessage: 'No previous successful revision in this group: nothing to roll back to.' });
+      this.watch.notify(failedId);
+      return;
+    }
+    const rollback = insertDeployment(
+      this.db,
+      {
+        applicationId: failed.applicationId,
+        groupId: failed.groupId,
+        revisionId: last.revisionId,
+        creator: 'rollback',
+        // The failed revision's ApplicationStop may be what is broken: it must not block the way back.
+        options: { ...failed.options, ignoreApplicationStopFailures: true, autoRollback: false },
+        targetHostIds: hostIds,
+        rollbackInfo: { rollbackTriggeringDeploymentId: failedId },
+      },
+      new Date(this.clock()),
+    );
+    setRollbackInfo(this.db, failedId, {
+      rollbackDeploymentId: rollback.id,
+      rollbackMessage: `Rolled back to the revision of ${last.id} on ${hostIds.length} host(s): ${reason}`,
+    });
+    this.watch.notify(failedId);
+    this.logger.warn({ deploymentId: failedId, rollbackDeploymentId: rollback.id }, 'starting rollback');
+    this.startNext(failed.groupId);
+  }
+}

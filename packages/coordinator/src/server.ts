@@ -1,0 +1,129 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { bootstrapAdminToken } from './admin-token.js';
+import type { ServerConfig } from './config.js';
+import { createApp } from './http/app.js';
+import type { RouteModule } from './http/route-module.js';
+import { BlobStore } from './revisions/blob-store.js';
+import { openDatabase, type Database } from './store/database.js';
+
+/** What a service gets when it starts: the server's shared parts. */
+export interface ServiceContext {
+  readonly config: ServerConfig;
+  readonly db: Database;
+  readonly blobs: BlobStore;
+  readonly logger: Logger;
+  readonly clock: () => Date;
+  /** Not yet listening when services start; a WebSocket gateway attaches its `upgrade` handler here. */
+  readonly httpServer: Server;
+}
+
+/**
+ * Something that lives as long as the server (the engine runner, the agent gateway). Services start in
+ * order after the database opens and before the HTTP server listens, and stop in reverse order at close.
+ */
+export interface Service {
+  readonly name: string;
+  start(context: ServiceContext): Promise<RunningService> | RunningService;
+}
+
+export interface RunningService {
+  /** Routes mounted under `/api/v1`, e.g. the deployments API that drives the runner. */
+  readonly routes?: readonly RouteModule[];
+  stop(): Promise<void> | void;
+}
+
+export interface StartServerOptions {
+  readonly logger: Logger;
+  readonly services?: readonly Service[];
+  readonly clock?: () => Date;
+  /** Prints a line for the operator (the admin token on the first start); stdout by default. */
+  readonly print?: (line: string) => void;
+}
+
+export interface RunningServer {
+  /** The address actually bound, e.g. `http://127.0.0.1:41234` when port 0 was asked for. */
+  readonly url: string;
+  readonly httpServer: Server;
+  readonly db: Database;
+  readonly app: Hono;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: ServerConfig, options: StartServerOptions): Promise<RunningServer> {
+  const { logger, clock = () => new Date(), print = (line: string) => process.stdout.write(`${line}\n`) } = options;
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const db = openDatabase(join(config.dataDir, 'baton.db'));
+  const running: { name: string; service: RunningService }[] = [];
+  let app: Hono | undefined;
+  // The app is created once every service has contributed its routes; nothing is served before listen.
+  const httpServer = createAdaptorServer({
+    fetch: (request, env) => {
+      if (!app) throw new Error('request before the server listened');
+      return app.fetch(request, env);
+    },
+  }) as Server;
+
+  const close = async (): Promise<void> => {
+    for (const { name, service } of running.splice(0).reverse()) {
+      try {
+        await service.stop();
+      } catch (error) {
+        logger.error({ err: error, service: name }, 'service failed to stop');
+      }
+    }
+    await closeHttpServer(httpServer);
+    if (db.open) db.close();
+  };
+
+  try {
+    const admin = bootstrapAdminToken(db, config.dataDir, clock());
+    if (admin) print(`Admin token (saved to ${admin.path}): ${admin.token}`);
+
+    const blobs = new BlobStore(config.dataDir, config.maxUploadBytes);
+    const context: ServiceContext = { config, db, blobs, logger, clock, httpServer };
+    for (const service of options.services ?? []) {
+      running.push({ name: service.name, service: await service.start(context) });
+      logger.debug({ service: service.name }, 'service started');
+    }
+    app = createApp({
+      db,
+      blobs,
+      logger,
+      clock,
+      enrollTokenTtlMs: config.enrollTokenTtlMs,
+      routes: running.flatMap(({ service }) => service.routes ?? []),
+    });
+    const url = await listen(httpServer, config.listen.host, config.listen.port);
+    logger.info({ url, dataDir: config.dataDir }, 'coordinator listening');
+    return { url, httpServer, db, app, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve(`http://${shownHost}:${address.port}`);
+    });
+  });
+}
+
+function closeHttpServer(server: Server): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(new Error('cannot close the HTTP server', { cause: error })) : resolve()));
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,243 @@
+/**
+ * Persists the engine's state of a started deployment: the deployment row's engine fields, one row per host,
+ * one row per host and event, and the outbox. A step writes only the rows whose objects changed (the engine
+ * updates immutably, so an unchanged host or event keeps its identity), so an event on one host of a
+ * thousand touches a few small rows.
+ */
+import type { DeploymentContext, DeploymentStatus, EventDiagnostics, InstanceStatus, LifecycleEventName, LifecycleEventStatus } from '@baton/shared';
+import { z } from 'zod';
+import type { Command, DeploymentPlan, DeploymentState, EventProgress, HostProgress } from '../engine/index.js';
+import type { Database } from './database.js';
+import { DeploymentOptions } from './deployments.js';
+import { parseStoredJson } from './stored-json.js';
+
+const StoredPlan = z.object({
+  minimumHealthy: z.number(),
+  deploymentConfigName: z.string(),
+  eventTimeoutMs: z.number(),
+  offlineEventTimeoutMs: z.number(),
+  ignoreApplicationStopFailures: z.boolean(),
+  rollbackOnFailure: z.boolean(),
+}) satisfies z.ZodType<DeploymentPlan>;
+
+const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
+const ms = (text: string | null): number | undefined => (text === null ? undefined : Date.parse(text));
+
+interface ContextRow {
+  id: string;
+  status: DeploymentStatus;
+  creator: 'user' | 'rollback';
+  options: string;
+  plan: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  wakeup_at: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  application_name: string;
+  group_name: string;
+  group_id: string;
+  sha256: string;
+  size: number;
+  bundle_type: 'tar' | 'tgz' | 'zip';
+}
+
+interface HostRow {
+  host_id: string;
+  name: string;
+  position: number;
+  status: InstanceStatus;
+  healthy: number;
+  online: number;
+  offline_since: string | null;
+}
+
+interface EventRow {
+  host_id: string;
+  position: number;
+  event_name: LifecycleEventName;
+  command_id: string;
+  status: LifecycleEventStatus;
+  start_time: string | null;
+  end_time: string | null;
+  deadline_at: string | null;
+  error_code: EventDiagnostics['errorCode'] | null;
+  script_name: string | null;
+  message: string | null;
+  log_tail: string | null;
+}
+
+export class DeploymentProgressStore {
+  private readonly statements;
+
+  constructor(private readonly db: Database) {
+    this.statements = {
+      context: db.prepare<[string], ContextRow>(
+        `SELECT d.id, d.status, d.creator, d.options, d.plan, d.error_code, d.error_message, d.wakeup_at, d.started_at,
+                d.completed_at, a.name AS application_name, g.name AS group_name, g.id AS group_id, r.sha256, r.size, r.bundle_type
+         FROM deployments d JOIN applications a ON a.id = d.application_id JOIN deployment_groups g ON g.id = d.group_id
+         JOIN revisions r ON r.id = d.revision_id WHERE d.id = ?`,
+      ),
+      hosts: db.prepare<[string], HostRow>(
+        `SELECT dh.host_id, h.name, dh.position, dh.status, dh.healthy, dh.online, dh.offline_since
+         FROM deployment_hosts dh JOIN hosts h ON h.id = dh.host_id WHERE dh.deployment_id = ? ORDER BY dh.position`,
+      ),
+      events: db.prepare<[string], EventRow>('SELECT * FROM lifecycle_events WHERE deployment_id = ? ORDER BY host_id, position'),
+      updateDeployment: db.prepare(
+        `UPDATE deployments SET status = ?, plan = ?, error_code = ?, error_message = ?, wakeup_at = ?, started_at = ?, completed_at = ?
+         WHERE id = ?`,
+      ),
+      upsertHost: db.prepare(
+        `INSERT INTO deployment_hosts (deployment_id, host_id, position, status, healthy, online, offline_since)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (deployment_id, host_id) DO UPDATE SET status = excluded.status, healthy = excluded.healthy,
+           online = excluded.online, offline_since = excluded.offline_since`,
+      ),
+      upsertEvent: db.prepare(
+        `INSERT INTO lifecycle_events (deployment_id, host_id, position, event_name, command_id, status, start_time, end_time,
+           deadline_at, error_code, script_name, message, log_tail)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (deployment_id, host_id, event_name) DO UPDATE SET status = excluded.status,
+           start_time = excluded.start_time, end_time = excluded.end_time, deadline_at = excluded.deadline_at,
+           error_code = excluded.error_code, script_name = excluded.script_name, message = excluded.message,
+           log_tail = excluded.log_tail`,
+      ),
+      insertOutbox: db.prepare(
+        'INSERT OR REPLACE INTO outbox (command_id, deployment_id, host_id, payload, created_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      deleteOutbox: db.prepare('DELETE FROM outbox WHERE command_id = ?'),
+      outboxForHost: db.prepare<[string], { payload: string }>('SELECT payload FROM outbox WHERE host_id = ? ORDER BY rowid'),
+    };
+  }
+
+  /** The context agents receive for a deployment (its application, group, revision and options). */
+  loadContext(deploymentId: string): DeploymentContext | undefined {
+    const row = this.statements.context.get(deploymentId);
+    return row && toContext(row);
+  }
+
+  /** The engine state of a started deployment, or undefined when it never started. */
+  load(deploymentId: string): DeploymentState | undefined {
+    const row = this.statements.context.get(deploymentId);
+    if (!row || row.plan === null || row.started_at === null) return undefined;
+    const eventsByHost = new Map<string, EventProgress[]>();
+    for (const event of this.statements.events.all(deploymentId)) {
+      const list = eventsByHost.get(event.host_id) ?? [];
+      list.push(toEvent(event));
+      eventsByHost.set(event.host_id, list);
+    }
+    const hosts = this.statements.hosts.all(deploymentId).map(
+      (host): HostProgress => ({
+        hostId: host.host_id,
+        name: host.name,
+        position: host.position,
+        status: host.status,
+        healthy: host.healthy === 1,
+        online: host.online === 1,
+        ...(host.offline_since === null ? {} : { offlineSince: ms(host.offline_since)! }),
+        events: eventsByHost.get(host.host_id) ?? [],
+      }),
+    );
+    return {
+      deploymentId,
+      status: row.status,
+      context: toContext(row),
+      plan: parseStoredJson(StoredPlan, row.plan, `plan of deployment ${deploymentId}`),
+      hosts,
+      ...(row.error_code === null ? {} : { errorInformation: { code: row.error_code as never, message: row.error_message ?? '' } }),
+      startedAt: ms(row.started_at)!,
+      ...(row.completed_at === null ? {} : { completedAt: ms(row.completed_at)! }),
+      ...(row.wakeup_at === null ? {} : { wakeupAt: ms(row.wakeup_at)! }),
+    };
+  }
+
+  /**
+   * Writes what a step changed, and the commands it decided, in ONE transaction: after a crash either both
+   * the new state and its outbox are there, or neither.
+   */
+  save(previous: DeploymentState | undefined, next: DeploymentState, commands: readonly Command[], now: number): void {
+    this.db.transaction(() => {
+      const s = this.statements;
+      s.updateDeployment.run(
+        next.status,
+        JSON.stringify(next.plan),
+        next.errorInformation?.code ?? null,
+        next.errorInformation?.message ?? null,
+        iso(next.wakeupAt),
+        iso(next.startedAt),
+        iso(next.completedAt),
+        next.deploymentId,
+      );
+      next.hosts.forEach((host, hostIndex) => {
+        const before = previous?.hosts[hostIndex];
+        if (before === host) return;
+        s.upsertHost.run(next.deploymentId, host.hostId, host.position, host.status, host.healthy ? 1 : 0, host.online ? 1 : 0, iso(host.offlineSince));
+        host.events.forEach((event, eventIndex) => {
+          const eventBefore = before?.events[eventIndex];
+          if (eventBefore === event) return;
+          s.upsertEvent.run(
+            next.deploymentId,
+            host.hostId,
+            eventIndex,
+            event.name,
+            event.commandId,
+            event.status,
+            iso(event.startTime),
+            iso(event.endTime),
+            iso(event.deadlineAt),
+            event.diagnostics?.errorCode ?? null,
+            event.diagnostics?.scriptName ?? null,
+            event.diagnostics?.message ?? null,
+            event.diagnostics?.logTail ?? null,
+          );
+          // The command is settled once its event is no longer in progress: stop redelivering it.
+          if (eventBefore?.status === 'InProgress' && event.status !== 'InProgress') s.deleteOutbox.run(event.commandId);
+        });
+      });
+      for (const command of commands) {
+        if (command.type !== 'SEND_TO_HOST') continue;
+        s.insertOutbox.run(command.message.commandId, next.deploymentId, command.hostId, JSON.stringify(command.message), new Date(now).toISOString());
+      }
+    })();
+  }
+
+  /** Commands a host has not yet answered, in the order they were decided: redelivered on every connect. */
+  outboxFor(hostId: string): unknown[] {
+    return this.statements.outboxForHost.all(hostId).map((row) => JSON.parse(row.payload) as unknown);
+  }
+}
+
+function toContext(row: ContextRow): DeploymentContext {
+  const options = parseStoredJson(DeploymentOptions, row.options, `options of deployment ${row.id}`);
+  return {
+    deploymentId: row.id,
+    applicationName: row.application_name,
+    deploymentGroupName: row.group_name,
+    deploymentGroupId: row.group_id,
+    creator: row.creator,
+    revision: { sha256: row.sha256, size: row.size, bundleType: row.bundle_type },
+    ...(options.fileExistsBehavior ? { fileExistsBehavior: options.fileExistsBehavior } : {}),
+    ignoreApplicationStopFailures: options.ignoreApplicationStopFailures,
+  };
+}
+
+function toEvent(row: EventRow): EventProgress {
+  return {
+    name: row.event_name,
+    commandId: row.command_id,
+    status: row.status,
+    ...(row.start_time === null ? {} : { startTime: ms(row.start_time)! }),
+    ...(row.end_time === null ? {} : { endTime: ms(row.end_time)! }),
+    ...(row.deadline_at === null ? {} : { deadlineAt: ms(row.deadline_at)! }),
+    ...(row.error_code === null
+      ? {}
+      : {
+          diagnostics: {
+            errorCode: row.error_code,
+            ...(row.script_name === null ? {} : { scriptName: row.script_name }),
+            message: row.message ?? '',
+            logTail: row.log_tail ?? '',
+          },
+        }),
+  };
+}

@@ -1,0 +1,54 @@
+import type { Hono } from 'hono';
+import { pino } from 'pino';
+import { createApp } from '../http/app.js';
+import type { RouteModule } from '../http/route-module.js';
+import { BlobStore } from '../revisions/blob-store.js';
+import { createFirstAdminToken } from '../store/api-tokens.js';
+import { openTempDatabase, type TempDatabase } from './temp-database.test-support.js';
+
+/** Test support: the HTTP app over a real SQLite file and blob dir, an admin token, and a settable clock. */
+export interface TestApp extends TempDatabase {
+  readonly app: Hono;
+  readonly blobs: BlobStore;
+  readonly adminToken: string;
+  /** The app's "now"; tests move it forward. */
+  now: Date;
+  /** `app.request` with the admin token, and a JSON body when `json` is given. */
+  api(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+}
+
+export interface TestAppOptions {
+  readonly maxUploadBytes?: number;
+  readonly enrollTokenTtlMs?: number;
+  readonly routes?: readonly RouteModule[];
+}
+
+export function createTestApp(options: TestAppOptions = {}): TestApp {
+  const temp = openTempDatabase();
+  const blobs = new BlobStore(temp.dir, options.maxUploadBytes);
+  const issued = createFirstAdminToken(temp.db, new Date());
+  if (!issued) throw new Error('a fresh database already had an admin token');
+  const testApp: TestApp = {
+    ...temp,
+    blobs,
+    adminToken: issued.token,
+    now: new Date('2030-01-01T00:00:00.000Z'),
+    app: createApp({
+      db: temp.db,
+      blobs,
+      logger: pino({ level: 'silent' }),
+      clock: () => testApp.now,
+      enrollTokenTtlMs: options.enrollTokenTtlMs ?? 24 * 3_600_000,
+      routes: options.routes ?? [],
+    }),
+    api(path, { json, ...init } = {}) {
+      const headers = new Headers(init.headers);
+      headers.set('authorization', `Bearer ${issued.token}`);
+      if (json !== undefined) headers.set('content-type', 'application/json');
+      return Promise.resolve(
+        testApp.app.request(path, { ...init, headers, ...(json === undefined ? {} : { body: JSON.stringify(json) }) }),
+      );
+    },
+  };
+  return testApp;
+}

@@ -1,0 +1,147 @@
+/**
+ * A real Baton cluster for end-to-end tests: one coordinator process and N agent processes, each agent in
+ * its own mount namespace where a private bind mount gives it its own copy of the destination folder
+ * (`APP_DIR`), so appspec destinations stay real absolute paths. Tests run as root.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCommand, startProcess, type CommandResult, type RunningProcess } from './processes.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BATON = join(REPO_ROOT, 'packages/coordinator/bin/baton.js');
+const BATON_AGENT = join(REPO_ROOT, 'packages/agent/bin/baton-agent.js');
+
+/** The absolute destination the test bundles install to; each agent sees its own private copy. */
+export const APP_DIR = '/opt/baton-e2e';
+
+export interface ClusterOptions {
+  readonly agents: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly offlineEventTimeoutMs?: number;
+}
+
+export class TestAgent {
+  process: RunningProcess | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly root: string,
+    /** This agent's private APP_DIR, as seen from the test. */
+    readonly appDir: string,
+    private readonly args: readonly string[],
+  ) {}
+
+  start(): void {
+    // unshare execs sh, which mounts then execs node: the spawned pid ends up being the agent itself.
+    this.process = startProcess(`agent ${this.name}`, 'unshare', [
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'mount --bind "$1" "$2" && shift 2 && exec "$@"',
+      'sh',
+      this.appDir,
+      APP_DIR,
+      process.execPath,
+      BATON_AGENT,
+      'run',
+      ...this.args,
+    ]);
+  }
+
+  read(relativePath: string): string {
+    return readFileSync(join(this.appDir, relativePath), 'utf8');
+  }
+}
+
+export class Cluster {
+  coordinator!: RunningProcess;
+  url!: string;
+  token!: string;
+  readonly agents: TestAgent[] = [];
+
+  private constructor(
+    readonly dir: string,
+    private readonly port: number,
+    private readonly options: ClusterOptions,
+  ) {}
+
+  static async start(options: ClusterOptions): Promise<Cluster> {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-e2e-'));
+    mkdirSync(APP_DIR, { recursive: true });
+    const cluster = new Cluster(dir, await freePort(), options);
+    await cluster.startCoordinator();
+    const enrolled = await cluster.baton(['enroll-token', 'create', '--json']);
+    const { token } = JSON.parse(enrolled.stdout) as { token: string };
+    for (let i = 1; i <= options.agents; i++) {
+      const name = `web${i}`;
+      const root = join(dir, 'agents', name);
+      const appDir = join(root, 'app-dir');
+      mkdirSync(appDir, { recursive: true });
+      const agent = new TestAgent(name, root, appDir, [
+        '--coordinator', cluster.url, '--enroll-token', token, '--root', root, '--name', name,
+        '--tags', `role=web,zone=z${i}`, '--env', `BATON_E2E_HOST=${name}`,
+      ]);
+      agent.start();
+      cluster.agents.push(agent);
+    }
+    await cluster.waitForOnlineHosts(options.agents);
+    return cluster;
+  }
+
+  async startCoordinator(): Promise<void> {
+    this.coordinator = startProcess('coordinator', process.execPath, [
+      BATON, 'server', '--data-dir', join(this.dir, 'coordinator'), '--listen', `127.0.0.1:${this.port}`,
+      '--heartbeat-interval', `${this.options.heartbeatIntervalMs ?? 500}ms`,
+      '--offline-event-timeout', `${this.options.offlineEventTimeoutMs ?? 5000}ms`,
+    ]);
+    const [, url] = await this.coordinator.waitFor(/listening on (http:\/\/\S+)/);
+    this.url = url!;
+    this.token = readFileSync(join(this.dir, 'coordinator', 'admin-token'), 'utf8').trim();
+  }
+
+  /** Runs the `baton` CLI against this cluster. */
+  baton(args: readonly string[], timeoutMs = 60_000): Promise<CommandResult> {
+    return runCommand(process.execPath, [BATON, ...args], { BATON_URL: this.url, BATON_TOKEN: this.token }, timeoutMs);
+  }
+
+  async batonJson<T>(args: readonly string[]): Promise<T> {
+    const result = await this.baton([...args, '--json']);
+    if (result.exitCode !== 0) throw new Error(`baton ${args.join(' ')} failed (${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
+    return JSON.parse(result.stdout) as T;
+  }
+
+  async waitForOnlineHosts(count: number, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hosts = await this.batonJson<{ online: boolean }[]>(['hosts', 'list']).catch(() => []);
+      if (hosts.filter((h) => h.online).length >= count) return;
+      if (Date.now() > deadline) {
+        throw new Error(`only ${hosts.filter((h) => h.online).length} of ${count} hosts online:\n${this.agents.map((a) => a.process?.output).join('\n')}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.agents.map((agent) => agent.process?.kill('SIGKILL')));
+    await this.coordinator.kill('SIGKILL');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
