@@ -10,25 +10,7 @@ import { writeBundle } from '../harness/bundles.js';
 import { Cluster } from '../harness/cluster.js';
 import { eventually } from '../harness/processes.js';
 import { writeTarSlipBundle } from '../harness/malicious-bundles.js';
-
-interface Deployment {
-  deploymentId: string;
-  status: string;
-  errorInformation?: { code: string; message: string };
-  rollbackInfo?: { rollbackDeploymentId?: string; rollbackTriggeringDeploymentId?: string; rollbackMessage?: string };
-  instances: {
-    hostId: string;
-    name: string;
-    status: string;
-    lifecycleEvents: {
-      lifecycleEventName: string;
-      status: string;
-      startTime?: string;
-      endTime?: string;
-      diagnostics?: { errorCode: string; message: string; logTail: string };
-    }[];
-  }[];
-}
+import { hostRunning, isFinished, type DeploymentJson as Deployment } from '../harness/deployments.js';
 
 const IN_PLACE_ORDER = ['ApplicationStop', 'DownloadBundle', 'BeforeInstall', 'Install', 'AfterInstall', 'ApplicationStart', 'ValidateService'];
 
@@ -110,7 +92,7 @@ describe('in-place deployments across three hosts', () => {
     expect(rollbackId).toBeTruthy();
     const rollback = await eventually('the rollback to finish', async () => {
       const d = await get(rollbackId!);
-      return ['Succeeded', 'Failed', 'Stopped'].includes(d.status) ? d : undefined;
+      return isFinished(d) ? d : undefined;
     });
     expect(rollback.status).toBe('Succeeded');
     expect(rollback.rollbackInfo?.rollbackTriggeringDeploymentId).toBe(deployment.deploymentId);
@@ -135,11 +117,7 @@ describe('in-place deployments across three hosts', () => {
   it('fails the event of an agent killed mid-hook as AgentRestarted as soon as the agent is back', async () => {
     const slow = writeBundle(join(bundles, 'slow'), { version: 'slow', sleepAt: { hook: 'ApplicationStart', seconds: 60 } });
     const created = await cluster.batonJson<{ deploymentId: string }>(['deploy', 'shop', 'web', '--bundle', slow]);
-    const running = await eventually('ApplicationStart to run on the first host', async () => {
-      const d = await get(created.deploymentId);
-      const instance = d.instances.find((i) => i.lifecycleEvents.some((e) => e.lifecycleEventName === 'ApplicationStart' && e.status === 'InProgress'));
-      return instance;
-    });
+    const running = await eventually('ApplicationStart to run on the first host', async () => hostRunning(await get(created.deploymentId), 'ApplicationStart'));
     const agent = cluster.agents.find((a) => a.name === running.name)!;
     await agent.process!.kill('SIGKILL');
     agent.start();
@@ -165,7 +143,7 @@ describe('in-place deployments across three hosts', () => {
     await cluster.startCoordinator();
     const finished = await eventually('the deployment to finish after the restart', async () => {
       const d = await get(created.deploymentId);
-      return ['Succeeded', 'Failed', 'Stopped'].includes(d.status) ? d : undefined;
+      return isFinished(d) ? d : undefined;
     }, 60_000);
     expect(finished.status).toBe('Succeeded');
     for (const agent of cluster.agents) {
@@ -183,7 +161,7 @@ describe('in-place deployments across three hosts', () => {
     if (!rollbackId) return;
     await eventually('the rollback to finish', async () => {
       const d = await get(rollbackId);
-      return ['Succeeded', 'Failed', 'Stopped'].includes(d.status) ? d : undefined;
+      return isFinished(d) ? d : undefined;
     }, 60_000);
   }
 });

@@ -17,24 +17,24 @@ export async function followDeployment(
   let lastStatus: DeploymentStatus | undefined;
   for (;;) {
     const deployment = await client.get<DeploymentWithVersion>(`/api/v1/deployments/${deploymentId}`);
+    for (const line of newProgressLines(deployment, seen)) print(line);
     if (deployment.status !== lastStatus) {
       print(`${deploymentId}: ${deployment.status}`);
       lastStatus = deployment.status;
     }
-    for (const line of newProgressLines(deployment, seen)) print(line);
     if (isTerminalDeploymentStatus(deployment.status)) return deployment;
     await client.get(`/api/v1/deployments/${deploymentId}/wait?after=${deployment.version}&timeoutMs=20000`);
   }
 }
 
-/** Lines for the events whose status changed since the last call (`seen` remembers). */
+/** Lines for the events that finished since the last call (`seen` remembers). */
 function newProgressLines(deployment: DeploymentView, seen: Map<string, string>): string[] {
   const lines: string[] = [];
   const width = Math.max(4, ...(deployment.instances ?? []).map((i) => i.name.length));
   for (const instance of deployment.instances ?? []) {
     for (const event of instance.lifecycleEvents) {
       const key = `${instance.hostId}/${event.lifecycleEventName}`;
-      if (event.status === 'Pending' || seen.get(key) === event.status) continue;
+      if (event.status === 'Pending' || event.status === 'InProgress' || seen.get(key) === event.status) continue;
       seen.set(key, event.status);
       const took = event.startTime && event.endTime ? ` (${formatSeconds(Date.parse(event.endTime) - Date.parse(event.startTime))})` : '';
       const why = event.status === 'Failed' && event.diagnostics ? `: ${event.diagnostics.errorCode}: ${event.diagnostics.message}` : '';
