@@ -1,6 +1,5 @@
-import { err, ok, type Result } from '@baton/shared';
+import { err, ok, parseDuration, type Result } from '@baton/shared';
 import { z } from 'zod';
-import { parseDuration } from './duration.js';
 import { DEFAULT_MAX_BLOB_BYTES } from './revisions/blob-store.js';
 
 /** A duration given as milliseconds or as text such as `30s`. */

@@ -6,3 +6,5 @@ export * from './protocol/index.js';
 export * from './appspec/index.js';
 export * from './deployment-config.js';
 export * from './tags.js';
+export * from './duration.js';
+export * from './group-spec/index.js';

@@ -1,4 +1,4 @@
-import { parseDuration } from '../../duration.js';
+import { parseDuration } from '@baton/shared';
 import type { CreatedEnrollmentTokenView, EnrollmentTokenView } from '../../http/views.js';
 import { CliError, type RegisterCommands } from '../context.js';
 import { formatTable } from '../format-table.js';
