@@ -9,6 +9,7 @@ declare -A needed=(
   [getfacl]=acl
   [unshare]=util-linux
   [systemd-analyze]=systemd
+  [haproxy]=haproxy
 )
 
 missing=()

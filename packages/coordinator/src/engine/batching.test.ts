@@ -131,18 +131,18 @@ describe('minimum healthy hosts batching (reference section 6)', () => {
   });
 
   it('orders unhealthy hosts first, then unknown, old and current revisions', () => {
-    const candidates: HostCandidate[] = [
+    const candidates: Omit<HostCandidate, 'tags'>[] = [
       { hostId: 'a', name: 'a', online: true, revision: 'current' },
       { hostId: 'b', name: 'b', online: true, revision: 'old' },
       { hostId: 'c', name: 'c', online: true, revision: 'unknown' },
       { hostId: 'd', name: 'd', online: true, revision: 'current', lastOutcome: 'failed' },
     ];
-    const { state } = startDeployment(startInput(config('AllAtOnce'), candidates), 0);
+    const { state } = startDeployment(startInput(config('AllAtOnce'), candidates.map((c) => ({ ...c, tags: {} }))), 0);
     expect(state.hosts.map((h) => h.hostId)).toEqual(['d', 'c', 'b', 'a']);
   });
 
   it('a failure with rollback enabled asks for a rollback of the hosts that received the revision', () => {
-    const outcome = run(startInput(config('OneAtATime'), fleet(3), true), hostIds(1));
+    const outcome = run(startInput(config('OneAtATime'), fleet(3), { rollbackOnFailure: true }), hostIds(1));
     const rollback = outcome.commands.find((c) => c.type === 'START_ROLLBACK');
     expect(rollback).toMatchObject({ type: 'START_ROLLBACK', hostIds: ['h01'] });
   });

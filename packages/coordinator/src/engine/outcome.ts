@@ -39,3 +39,9 @@ export function describeFailedHosts(hosts: readonly HostProgress[], limit = 3): 
   const more = failed.length > limit ? `; and ${failed.length - limit} more` : '';
   return details.join('; ') + more;
 }
+
+/** Failed hosts among a batch's hosts. */
+export function batchFailures(state: DeploymentState, batch: { readonly hostIds: readonly string[] }): number {
+  const ids = new Set(batch.hostIds);
+  return state.hosts.reduce((n, host) => (ids.has(host.hostId) && host.status === InstanceStatus.Failed ? n + 1 : n), 0);
+}

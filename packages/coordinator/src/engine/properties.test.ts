@@ -36,7 +36,7 @@ describe('engine invariants', () => {
         const resolved = resolveDeploymentConfig(config);
         if (!resolved.ok) throw new Error(resolved.error);
         let now = 0;
-        let { state, commands } = startDeployment(startInput(resolved.value, fleet(hosts, offlineAtStart), true), now);
+        let { state, commands } = startDeployment(startInput(resolved.value, fleet(hosts, offlineAtStart), { rollbackOnFailure: true }), now);
         const unhealthyAtStart = state.hosts.filter((h) => !h.healthy).length;
         const allowedOut = Math.max(hosts - state.plan.minimumHealthy, unhealthyAtStart);
         const sent = new Set<string>();

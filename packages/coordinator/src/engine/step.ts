@@ -11,12 +11,16 @@ import {
   LifecycleEventStatus,
   assertNever,
   computeMinimumHealthy,
+  inPlaceEvents,
+  isCoordinatorEvent,
   isStopPhaseHook,
   isTerminalDeploymentStatus,
 } from '@baton/shared';
+import { planBatches } from './batches.js';
 import { commandIdFor } from './command-id.js';
 import { orderHosts } from './order.js';
 import {
+  batchFailures,
   countHealthy,
   countHosts,
   describeFailedHosts,
@@ -25,6 +29,7 @@ import {
   meetsSuccessRule,
 } from './outcome.js';
 import type {
+  BatchPlan,
   Command,
   DeploymentState,
   EngineEvent,
@@ -38,17 +43,22 @@ import type {
 export function startDeployment(input: StartInput, now: number): StepResult {
   const ordered = orderHosts(input.candidates);
   const deploymentId = input.context.deploymentId;
+  const events = inPlaceEvents(input.withTrafficRouter);
+  const planned = planBatches(input.strategy, ordered);
   const state: DeploymentState = {
     deploymentId,
     status: DeploymentStatus.InProgress,
     context: input.context,
     plan: {
+      strategy: input.strategy.type,
+      batches: planned.ok ? planned.batches : [],
+      ...(planned.ok && planned.totalFailureBudget !== undefined ? { totalFailureBudget: planned.totalFailureBudget } : {}),
       minimumHealthy: computeMinimumHealthy(input.deploymentConfig, ordered.length),
       deploymentConfigName: input.deploymentConfig.name,
       eventTimeoutMs: input.eventTimeoutMs,
       offlineEventTimeoutMs: input.offlineEventTimeoutMs,
       ignoreApplicationStopFailures: input.context.ignoreApplicationStopFailures,
-      rollbackOnFailure: input.rollbackOnFailure,
+      rollback: input.rollback,
     },
     hosts: ordered.map((candidate, position) => ({
       hostId: candidate.hostId,
@@ -58,12 +68,13 @@ export function startDeployment(input: StartInput, now: number): StepResult {
       healthy: candidate.online,
       online: candidate.online,
       ...(candidate.online ? {} : { offlineSince: now }),
-      events: input.events.map((name) => ({
+      events: events.map((name) => ({
         name,
         commandId: commandIdFor(deploymentId, candidate.hostId, name),
         status: LifecycleEventStatus.Pending,
       })),
     })),
+    batchIndex: 0,
     startedAt: now,
   };
 
@@ -73,9 +84,15 @@ export function startDeployment(input: StartInput, now: number): StepResult {
       message: 'No hosts match the deployment group: check its tag filters and that the agents are enrolled.',
     });
   }
+  if (!planned.ok) {
+    return finish({ ...state, hosts: state.hosts.map(skipHost) }, DeploymentStatus.Failed, now, {
+      code: DeploymentErrorCode.HEALTH_CONSTRAINTS_INVALID,
+      message: `The ${input.strategy.type} strategy cannot be planned: ${planned.reason}.`,
+    });
+  }
   const healthy = countHealthy(state.hosts);
   const { minimumHealthy } = state.plan;
-  if (minimumHealthy > 0 && healthy <= minimumHealthy) {
+  if (usesMinimumHealthy(state) && minimumHealthy > 0 && healthy <= minimumHealthy) {
     return finish({ ...state, hosts: state.hosts.map(skipHost) }, DeploymentStatus.Failed, now, {
       code: DeploymentErrorCode.HEALTH_CONSTRAINTS_INVALID,
       message:
@@ -83,7 +100,7 @@ export function startDeployment(input: StartInput, now: number): StepResult {
         `but ${healthy} of ${state.hosts.length} are healthy (offline hosts count as unhealthy).`,
     });
   }
-  return advance(state, [], now);
+  return advance(state, [record('info', `Deploying in ${state.plan.batches.length} batch(es): ${state.plan.batches.map((b) => b.label).join('; ')}`)], now);
 }
 
 export function step(state: DeploymentState, event: EngineEvent, now: number): StepResult {
@@ -95,7 +112,28 @@ export function step(state: DeploymentState, event: EngineEvent, now: number): S
     case 'WAKEUP':
       return onWakeup(state, now);
     case 'STOP':
-      return onStop(state, event.rollback, event.message, now);
+      return onStop(state, now, {
+        code: DeploymentErrorCode.MANUAL_STOP,
+        message: event.message ?? 'The deployment was stopped by a user.',
+        rollback: event.rollback || state.plan.rollback.onStopRequest,
+      });
+    case 'PROMOTE':
+      return onPromote(state, now);
+    case 'ALARM':
+      return onStop(state, now, {
+        code: DeploymentErrorCode.ALARM_ACTIVE,
+        message: `Alarm ${event.name} fired: ${event.message}`,
+        rollback: state.plan.rollback.onAlarm,
+      });
+    case 'HOST_UNHEALTHY':
+      return onHostUnhealthy(state, event.hostId, event.message, now);
+    case 'TRAFFIC_FAILED':
+      return onStop(state, now, {
+        code: DeploymentErrorCode.INTERNAL_ERROR,
+        message: `The traffic router refused a change: ${event.message}`,
+        rollback: state.plan.rollback.onFailure,
+        status: DeploymentStatus.Failed,
+      });
     default:
       return assertNever(event, 'engine event');
   }
@@ -139,15 +177,20 @@ function continueHost(state: DeploymentState, hostIndex: number, eventIndex: num
       commands.push(record('info', `${host.name} succeeded`, host));
     }
   } else {
-    next = replaceHost(state, hostIndex, {
-      ...host,
-      status: InstanceStatus.Failed,
-      healthy: false,
-      events: host.events.map((e, i) => (i > eventIndex ? { ...e, status: LifecycleEventStatus.Skipped } : e)),
-    });
+    next = failHost(state, hostIndex, eventIndex);
     commands.push(record('warn', `${host.name} failed at ${event.name}: ${event.diagnostics?.message ?? ''}`, host, event));
   }
   return advance(next, commands, now);
+}
+
+function failHost(state: DeploymentState, hostIndex: number, afterEventIndex: number): DeploymentState {
+  const host = state.hosts[hostIndex]!;
+  return replaceHost(state, hostIndex, {
+    ...host,
+    status: InstanceStatus.Failed,
+    healthy: false,
+    events: host.events.map((e, i) => (i > afterEventIndex && e.status === LifecycleEventStatus.Pending ? { ...e, status: LifecycleEventStatus.Skipped } : e)),
+  });
 }
 
 function onHostConnectivity(state: DeploymentState, hostId: string, online: boolean, now: number): StepResult {
@@ -161,7 +204,17 @@ function onHostConnectivity(state: DeploymentState, hostId: string, online: bool
   return advance(replaceHost(state, hostIndex, updated), commands, now);
 }
 
-/** Fails every in-flight event whose deadline has passed; an early or repeated wake-up finds none. */
+/** A failed health check turns a host of the deployment unhealthy: it counts as failed from now on. */
+function onHostUnhealthy(state: DeploymentState, hostId: string, message: string, now: number): StepResult {
+  if (isTerminalDeploymentStatus(state.status)) return unchanged(state);
+  const hostIndex = state.hosts.findIndex((host) => host.hostId === hostId);
+  const host = state.hosts[hostIndex];
+  if (!host || host.status === InstanceStatus.Failed || host.status === InstanceStatus.Skipped) return unchanged(state);
+  const lastDone = host.events.reduce((last, e, i) => (e.status === LifecycleEventStatus.Pending ? last : i), -1);
+  return advance(failHost(state, hostIndex, lastDone), [record('warn', `${host.name} is unhealthy: ${message}`, host)], now);
+}
+
+/** Fails every in-flight event whose deadline has passed and ends a bake whose time is up. */
 function onWakeup(state: DeploymentState, now: number): StepResult {
   if (isTerminalDeploymentStatus(state.status)) return unchanged(state);
   let next = state;
@@ -183,9 +236,9 @@ function onWakeup(state: DeploymentState, now: number): StepResult {
     const continued = continueHost(next, hostIndex, eventIndex, now);
     next = continued.state;
     commands.push(...continued.commands);
-    if (isTerminalDeploymentStatus(next.status)) break;
+    if (isTerminalDeploymentStatus(next.status)) return { state: next, commands };
   }
-  return withWakeup(next, commands);
+  return advance(next, commands, now);
 }
 
 function expiryReason(state: DeploymentState, host: HostProgress, event: EventProgress, now: number): string | undefined {
@@ -199,7 +252,20 @@ function expiryReason(state: DeploymentState, host: HostProgress, event: EventPr
   return undefined;
 }
 
-function onStop(state: DeploymentState, rollback: boolean, message: string | undefined, now: number): StepResult {
+function onPromote(state: DeploymentState, now: number): StepResult {
+  if (state.status !== DeploymentStatus.Ready) return unchanged(state);
+  return nextBatch(state, [record('info', 'Promoted by a user')], now);
+}
+
+interface Ending {
+  readonly code: DeploymentErrorCode;
+  readonly message: string;
+  readonly rollback: boolean;
+  readonly status?: typeof DeploymentStatus.Stopped | typeof DeploymentStatus.Failed;
+}
+
+/** Ends the deployment now: hosts not started are skipped; a host mid-event finishes that event on its own. */
+function onStop(state: DeploymentState, now: number, ending: Ending): StepResult {
   if (isTerminalDeploymentStatus(state.status)) return unchanged(state);
   const hosts = state.hosts.map((host): HostProgress => {
     if (host.status === InstanceStatus.Pending) return skipHost(host);
@@ -212,72 +278,144 @@ function onStop(state: DeploymentState, rollback: boolean, message: string | und
       events: host.events.map((e) => (e.status === LifecycleEventStatus.Pending ? { ...e, status: LifecycleEventStatus.Skipped } : e)),
     };
   });
+  const { bakeUntil: _ended, ...rest } = state;
   return finish(
-    { ...state, hosts },
-    DeploymentStatus.Stopped,
+    { ...rest, hosts },
+    ending.status ?? DeploymentStatus.Stopped,
     now,
-    { code: DeploymentErrorCode.MANUAL_STOP, message: message ?? 'The deployment was stopped by a user.' },
-    rollback,
+    { code: ending.code, message: ending.message },
+    ending.rollback,
+    restoreTrafficIfSplit(state),
   );
 }
 
 /**
- * Starts as many pending hosts as the minimum-healthy rule allows, then decides whether the deployment is
- * over: nothing in flight and nothing pending, or nothing in flight and no capacity left for the pending hosts.
+ * Drives the current batch: starts as many of its pending hosts as its concurrency allows, then decides
+ * whether the batch is over (bake, approval or next batch) or the deployment has failed.
  */
 function advance(state: DeploymentState, commands: Command[], now: number): StepResult {
+  if (state.status === DeploymentStatus.Baking) {
+    const baking = state.plan.batches[state.batchIndex]!;
+    // A host of the batch failing its health check while baking breaks the batch like a failed event.
+    if (baking.failureBudget !== undefined && overBudget(state, baking)) {
+      return failRemaining(state, commands, now, `${baking.label} failed while baking: ${describeFailedHosts(state.hosts)}`);
+    }
+    if (state.bakeUntil !== undefined && now < state.bakeUntil) return withWakeup(state, commands);
+    return endBatch(state, commands, now);
+  }
   if (state.status !== DeploymentStatus.InProgress) return { state, commands };
+
+  const batch = state.plan.batches[state.batchIndex]!;
+  const inBatch = new Set(batch.hostIds);
   let next = state;
-  for (let hostIndex = 0; hostIndex < next.hosts.length && launchCapacity(next) > 0; hostIndex++) {
+  for (let hostIndex = 0; hostIndex < next.hosts.length; hostIndex++) {
     const host = next.hosts[hostIndex]!;
-    if (host.status !== InstanceStatus.Pending) continue;
+    if (host.status !== InstanceStatus.Pending || !inBatch.has(host.hostId)) continue;
+    if (batch.concurrency === 'minimumHealthy' && launchCapacity(next) <= 0) break;
+    if (batch.failureBudget !== undefined && overBudget(next, batch)) break;
     next = replaceHost(next, hostIndex, { ...host, status: InstanceStatus.InProgress });
     next = dispatchEvent(next, hostIndex, 0, now, commands);
   }
 
-  if (countHosts(next.hosts, InstanceStatus.InProgress) > 0) return withWakeup(next, commands);
+  const batchHosts = next.hosts.filter((host) => inBatch.has(host.hostId));
+  if (countHosts(batchHosts, InstanceStatus.InProgress) > 0) return withWakeup(next, commands);
 
-  if (countHosts(next.hosts, InstanceStatus.Pending) > 0) {
-    const failedSummary = describeFailedHosts(next.hosts);
-    return finish(
-      { ...next, hosts: next.hosts.map((h) => (h.status === InstanceStatus.Pending ? skipHost(h) : h)) },
-      DeploymentStatus.Failed,
-      now,
-      {
-        code: DeploymentErrorCode.HEALTH_CONSTRAINTS,
-        message:
-          `Deploying stopped: ${countHosts(next.hosts, InstanceStatus.Failed)} host(s) failed and the configuration ` +
-          `${next.plan.deploymentConfigName} needs ${next.plan.minimumHealthy} healthy; the remaining hosts were skipped. ${failedSummary}`,
-      },
-      true,
+  const failedSummary = describeFailedHosts(next.hosts);
+  if (batch.failureBudget !== undefined && overBudget(next, batch)) {
+    return failRemaining(next, commands, now, `${batch.label} failed: ${batchFailures(next, batch)} host(s) failed, ${describeBudget(next, batch)}. ${failedSummary}`);
+  }
+  if (countHosts(batchHosts, InstanceStatus.Pending) > 0) {
+    // Only the minimum-healthy rule leaves hosts pending with nothing in flight: no capacity is left.
+    return failRemaining(
+      next,
       commands,
+      now,
+      `Deploying stopped: ${countHosts(next.hosts, InstanceStatus.Failed)} host(s) failed and the configuration ` +
+        `${next.plan.deploymentConfigName} needs ${next.plan.minimumHealthy} healthy; the remaining hosts were skipped. ${failedSummary}`,
     );
   }
+  if (batch.bakeMs > 0 && state.batchIndex < state.plan.batches.length - 1) {
+    const split = canaryTrafficCommand(next, batch);
+    return withWakeup(
+      { ...next, status: DeploymentStatus.Baking, bakeUntil: now + batch.bakeMs },
+      [...commands, ...split, record('info', `${batch.label} done; baking for ${seconds(batch.bakeMs)} s`)],
+    );
+  }
+  return endBatch(next, [...commands, ...canaryTrafficCommand(next, batch)], now);
+}
 
-  if (meetsSuccessRule(next)) return finish(next, DeploymentStatus.Succeeded, now, undefined, false, commands);
+/** After a batch (and its bake): wait for approval, go on with the next batch, or end the deployment. */
+function endBatch(state: DeploymentState, commands: Command[], now: number): StepResult {
+  const { bakeUntil: _done, ...rest } = state;
+  const batch = state.plan.batches[state.batchIndex]!;
+  const last = state.batchIndex >= state.plan.batches.length - 1;
+  if (!last && batch.approval === 'promote') {
+    return withWakeup({ ...rest, status: DeploymentStatus.Ready }, [...commands, record('info', `${batch.label} done; waiting for promote`)]);
+  }
+  if (!last) return nextBatch({ ...rest, status: DeploymentStatus.InProgress }, commands, now);
+  return finishByOutcome({ ...rest, status: DeploymentStatus.InProgress }, commands, now);
+}
+
+function nextBatch(state: DeploymentState, commands: Command[], now: number): StepResult {
+  const previous = state.plan.batches[state.batchIndex]!;
+  const moved: DeploymentState = { ...state, status: DeploymentStatus.InProgress, batchIndex: state.batchIndex + 1 };
+  // Leaving a canary batch returns traffic to normal weights before the rest deploys.
+  const restore = previous.canaryTraffic ? [restoreTraffic()] : [];
+  return advance(moved, [...commands, ...restore], now);
+}
+
+function finishByOutcome(state: DeploymentState, commands: Command[], now: number): StepResult {
+  const budget = state.plan.totalFailureBudget;
+  const failed = countHosts(state.hosts, InstanceStatus.Failed);
+  const succeeded = countHosts(state.hosts, InstanceStatus.Succeeded);
+  const ok = budget !== undefined ? failed <= budget && succeeded > 0 : meetsSuccessRule(state);
+  if (ok) return finish(state, DeploymentStatus.Succeeded, now, undefined, false, commands);
+  const needed = budget !== undefined ? `at most ${budget} may fail` : `the configuration ${state.plan.deploymentConfigName} needs at least ${Math.max(state.plan.minimumHealthy, 1)}`;
   return finish(
-    next,
+    state,
     DeploymentStatus.Failed,
     now,
     {
       code: DeploymentErrorCode.HEALTH_CONSTRAINTS,
-      message:
-        `${countHosts(next.hosts, InstanceStatus.Succeeded)} of ${next.hosts.length} hosts succeeded; the configuration ` +
-        `${next.plan.deploymentConfigName} needs at least ${Math.max(next.plan.minimumHealthy, 1)}. ${describeFailedHosts(next.hosts)}`,
+      message: `${succeeded} of ${state.hosts.length} hosts succeeded; ${needed}. ${describeFailedHosts(state.hosts)}`,
     },
-    true,
+    state.plan.rollback.onFailure,
     commands,
   );
 }
 
+/** Skips every host not yet started and fails the deployment under HEALTH_CONSTRAINTS. */
+function failRemaining(state: DeploymentState, commands: Command[], now: number, message: string): StepResult {
+  return finish(
+    { ...state, hosts: state.hosts.map((h) => (h.status === InstanceStatus.Pending ? skipHost(h) : h)) },
+    DeploymentStatus.Failed,
+    now,
+    { code: DeploymentErrorCode.HEALTH_CONSTRAINTS, message },
+    state.plan.rollback.onFailure,
+    [...commands, ...restoreTrafficIfSplit(state)],
+  );
+}
+
+function overBudget(state: DeploymentState, batch: BatchPlan): boolean {
+  const total = state.plan.totalFailureBudget;
+  return batchFailures(state, batch) > (batch.failureBudget ?? Infinity) || (total !== undefined && countHosts(state.hosts, InstanceStatus.Failed) > total);
+}
+
+const describeBudget = (state: DeploymentState, batch: BatchPlan): string =>
+  `the batch tolerates ${batch.failureBudget ?? 0}` + (state.plan.totalFailureBudget !== undefined ? ` and the deployment ${state.plan.totalFailureBudget}` : '');
+
 function dispatchEvent(state: DeploymentState, hostIndex: number, eventIndex: number, now: number, commands: Command[]): DeploymentState {
   const host = state.hosts[hostIndex]!;
   const event = host.events[eventIndex]!;
-  commands.push({
-    type: 'SEND_TO_HOST',
-    hostId: host.hostId,
-    message: { type: 'run-event', commandId: event.commandId, event: event.name, deployment: state.context },
-  });
+  if (isCoordinatorEvent(event.name)) {
+    commands.push({ type: 'ROUTE_TRAFFIC', commandId: event.commandId, hostId: host.hostId, action: event.name === 'BlockTraffic' ? 'block' : 'allow' });
+  } else {
+    commands.push({
+      type: 'SEND_TO_HOST',
+      hostId: host.hostId,
+      message: { type: 'run-event', commandId: event.commandId, event: event.name, deployment: state.context },
+    });
+  }
   return replaceEvent(state, hostIndex, eventIndex, {
     ...event,
     status: LifecycleEventStatus.InProgress,
@@ -286,27 +424,47 @@ function dispatchEvent(state: DeploymentState, hostIndex: number, eventIndex: nu
   });
 }
 
+/** The canary batch's traffic split, once its hosts are in service: their share, and the matched requests. */
+function canaryTrafficCommand(state: DeploymentState, batch: BatchPlan): Command[] {
+  if (!batch.canaryTraffic) return [];
+  const canaries = state.hosts.filter((h) => batch.hostIds.includes(h.hostId) && h.status === InstanceStatus.Succeeded);
+  const others = state.hosts.filter((h) => !batch.hostIds.includes(h.hostId));
+  const weight = batch.canaryTraffic.weightPercent;
+  const shares =
+    weight === undefined || canaries.length === 0
+      ? null
+      : [
+          ...canaries.map((h) => ({ hostId: h.hostId, percent: weight / canaries.length })),
+          ...others.map((h) => ({ hostId: h.hostId, percent: (100 - weight) / Math.max(others.length, 1) })),
+        ];
+  return [{ type: 'SET_TRAFFIC_SPLIT', shares, matchedHostIds: batch.canaryTraffic.match ? canaries.map((h) => h.hostId) : [] }];
+}
+
+const restoreTraffic = (): Command => ({ type: 'SET_TRAFFIC_SPLIT', shares: null, matchedHostIds: [] });
+
+function restoreTrafficIfSplit(state: DeploymentState): Command[] {
+  const batch = state.plan.batches[state.batchIndex];
+  const splitActive = batch?.canaryTraffic && (state.status === DeploymentStatus.Baking || state.status === DeploymentStatus.Ready);
+  return splitActive ? [restoreTraffic()] : [];
+}
+
 /**
- * Ends the deployment. `rollbackWanted` asks for a rollback: on failure it happens when the plan says so,
- * on a stop when the user asked; a rollback deployment never rolls itself back.
+ * Ends the deployment. `rollbackWanted` says whether this ending asks for a rollback under the group's
+ * policy; a rollback deployment never rolls itself back.
  */
 function finish(
   state: DeploymentState,
   status: DeploymentStatus,
   now: number,
   errorInformation: ErrorInformation | undefined,
-  rollbackWanted = true,
+  rollbackWanted = false,
   commands: Command[] = [],
 ): StepResult {
-  const { wakeupAt: _cancelled, ...rest } = state;
+  const { wakeupAt: _cancelled, bakeUntil: _baked, ...rest } = state;
   const finished: DeploymentState = { ...rest, status, completedAt: now, ...(errorInformation ? { errorInformation } : {}) };
   commands.push(record(status === DeploymentStatus.Succeeded ? 'info' : 'warn', `Deployment ${status}${errorInformation ? `: ${errorInformation.message}` : ''}`));
-  const wantsRollback =
-    state.context.creator !== 'rollback' &&
-    ((status === DeploymentStatus.Failed && state.plan.rollbackOnFailure && rollbackWanted) ||
-      (status === DeploymentStatus.Stopped && rollbackWanted));
   const targets = hostsThatReceivedRevision(finished);
-  if (wantsRollback && targets.length > 0) {
+  if (rollbackWanted && state.context.creator !== 'rollback' && targets.length > 0) {
     commands.push({ type: 'START_ROLLBACK', hostIds: targets, reason: errorInformation?.message ?? status });
   }
   return { state: finished, commands };
@@ -314,7 +472,7 @@ function finish(
 
 /** Asks for a wake-up at the earliest pending deadline, when it differs from the one already asked for. */
 function withWakeup(state: DeploymentState, commands: Command[]): StepResult {
-  let earliest: number | undefined;
+  let earliest = state.status === DeploymentStatus.Baking ? state.bakeUntil : undefined;
   for (const host of state.hosts) {
     if (host.status !== InstanceStatus.InProgress) continue;
     const event = host.events.find((e) => e.status === LifecycleEventStatus.InProgress);
@@ -327,6 +485,9 @@ function withWakeup(state: DeploymentState, commands: Command[]): StepResult {
   if (earliest === undefined) return { state: rest, commands };
   return { state: { ...rest, wakeupAt: earliest }, commands: [...commands, { type: 'SCHEDULE_WAKEUP', at: earliest }] };
 }
+
+/** Whether the reference's minimum-healthy rule governs this deployment (it does unless batches have budgets). */
+const usesMinimumHealthy = (state: DeploymentState): boolean => state.plan.batches.some((batch) => batch.concurrency === 'minimumHealthy');
 
 const offlineDeadlineOf = (state: DeploymentState, host: HostProgress): number | undefined =>
   !host.online && host.offlineSince !== undefined ? host.offlineSince + state.plan.offlineEventTimeoutMs : undefined;

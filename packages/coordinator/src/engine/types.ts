@@ -5,6 +5,8 @@
 import type {
   DeploymentConfig,
   DeploymentContext,
+  Strategy,
+  StrategyType,
   DeploymentErrorCode,
   DeploymentStatus,
   EventDiagnostics,
@@ -39,8 +41,36 @@ export interface HostProgress {
   readonly events: readonly EventProgress[];
 }
 
+/**
+ * One batch of a deployment: its hosts run their lifecycle events, then the batch bakes (health and alarms are
+ * watched), then — when it asks for approval — the deployment waits for a person before the next batch.
+ */
+export interface BatchPlan {
+  readonly label: string;
+  readonly hostIds: readonly string[];
+  /** `minimumHealthy`: the reference's rule decides how many hosts run at once; `all`: the whole batch at once. */
+  readonly concurrency: 'minimumHealthy' | 'all';
+  /** Failed hosts the batch tolerates; absent: the minimum-healthy rule decides. */
+  readonly failureBudget?: number;
+  readonly bakeMs: number;
+  readonly approval?: 'promote';
+  /** A canary batch with a traffic router: its share of requests and whether matched requests go to it. */
+  readonly canaryTraffic?: { readonly weightPercent?: number; readonly match: boolean };
+}
+
+/** Which endings start a rollback (the group's auto-rollback events). */
+export interface RollbackPolicy {
+  readonly onFailure: boolean;
+  readonly onAlarm: boolean;
+  readonly onStopRequest: boolean;
+}
+
 /** Decided once when the deployment starts. */
 export interface DeploymentPlan {
+  readonly strategy: StrategyType;
+  readonly batches: readonly BatchPlan[];
+  /** Failed hosts the whole deployment tolerates (rolling); absent: the minimum-healthy rule decides. */
+  readonly totalFailureBudget?: number;
   readonly minimumHealthy: number;
   readonly deploymentConfigName: string;
   /** How long the coordinator waits for one event's result from a connected host. */
@@ -48,8 +78,7 @@ export interface DeploymentPlan {
   /** How long an event may wait for a host that went offline before it fails. */
   readonly offlineEventTimeoutMs: number;
   readonly ignoreApplicationStopFailures: boolean;
-  /** Start a rollback deployment when this one fails. */
-  readonly rollbackOnFailure: boolean;
+  readonly rollback: RollbackPolicy;
 }
 
 export interface ErrorInformation {
@@ -63,6 +92,10 @@ export interface DeploymentState {
   readonly context: DeploymentContext;
   readonly plan: DeploymentPlan;
   readonly hosts: readonly HostProgress[];
+  /** The batch being deployed, baked or awaiting approval (`status` says which: InProgress, Baking, Ready). */
+  readonly batchIndex: number;
+  /** While Baking: when the bake ends. */
+  readonly bakeUntil?: number;
   readonly errorInformation?: ErrorInformation;
   readonly startedAt: number;
   readonly completedAt?: number;
@@ -74,6 +107,7 @@ export interface DeploymentState {
 export interface HostCandidate {
   readonly hostId: string;
   readonly name: string;
+  readonly tags: Readonly<Record<string, string>>;
   readonly online: boolean;
   /** Outcome of the group's last deployment to this host, if any. */
   readonly lastOutcome?: 'succeeded' | 'failed';
@@ -85,10 +119,12 @@ export interface StartInput {
   readonly context: DeploymentContext;
   readonly deploymentConfig: DeploymentConfig;
   readonly candidates: readonly HostCandidate[];
-  readonly events: readonly LifecycleEventName[];
+  readonly strategy: Strategy;
+  /** With a traffic router the in-place lifecycle gains the Block/Allow traffic events. */
+  readonly withTrafficRouter: boolean;
   readonly eventTimeoutMs: number;
   readonly offlineEventTimeoutMs: number;
-  readonly rollbackOnFailure: boolean;
+  readonly rollback: RollbackPolicy;
 }
 
 export type EngineEvent =
@@ -102,7 +138,15 @@ export type EngineEvent =
     }
   | { readonly type: 'HOST_CONNECTIVITY'; readonly hostId: string; readonly online: boolean }
   | { readonly type: 'WAKEUP' }
-  | { readonly type: 'STOP'; readonly rollback: boolean; readonly message?: string };
+  | { readonly type: 'STOP'; readonly rollback: boolean; readonly message?: string }
+  /** A person approves the next batch (`baton deployment promote`). */
+  | { readonly type: 'PROMOTE' }
+  /** An alarm of the group fired while the deployment ran or baked. */
+  | { readonly type: 'ALARM'; readonly name: string; readonly message: string }
+  /** A health check failed on a host of the deployment (after its events, or while baking). */
+  | { readonly type: 'HOST_UNHEALTHY'; readonly hostId: string; readonly message: string }
+  /** The traffic router refused a change the engine asked for. */
+  | { readonly type: 'TRAFFIC_FAILED'; readonly message: string };
 
 export type Command =
   | { readonly type: 'SEND_TO_HOST'; readonly hostId: string; readonly message: RunEvent }
@@ -114,8 +158,16 @@ export type Command =
       readonly hostId?: string;
       readonly event?: LifecycleEventName;
     }
+  /** BlockTraffic / AllowTraffic of one host, done by the coordinator; its result comes back as EVENT_RESULT. */
+  | { readonly type: 'ROUTE_TRAFFIC'; readonly commandId: string; readonly hostId: string; readonly action: 'block' | 'allow' }
+  /**
+   * Canary traffic: `shares` gives hosts a percentage of the requests (null: back to normal weights), and
+   * requests matching the group's rule go to `matchedHostIds` (empty: rule off).
+   */
+  | { readonly type: 'SET_TRAFFIC_SPLIT'; readonly shares: readonly { hostId: string; percent: number }[] | null; readonly matchedHostIds: readonly string[] }
   /** Redeploy the group's last successful revision to these hosts, linked to this deployment. */
   | { readonly type: 'START_ROLLBACK'; readonly hostIds: readonly string[]; readonly reason: string };
+
 
 export interface StepResult {
   readonly state: DeploymentState;

@@ -2,9 +2,27 @@
  * The JSON shapes the admin API answers with, and the mapping from store records to them. Absent values are
  * `null` so every field is always present. The CLI imports these types.
  */
-import type { BundleType, DeploymentConfig, HostFacts, HostSelector, Tags } from '@baton/shared';
+import type {
+  AutoRollbackEvent,
+  BundleType,
+  DeploymentConfig,
+  HostFacts,
+  HostSelector,
+  OutdatedInstancesStrategy,
+  Tags,
+  TrafficRouterSpec,
+} from '@baton/shared';
+import {
+  formatAlarm,
+  formatHealthCheck,
+  formatStrategy,
+  type AlarmFile,
+  type HealthCheckFile,
+  type StrategyFile,
+} from '../group-spec/format-group-spec.js';
+import type { GroupSpecNotice } from '../group-spec/check-group-spec.js';
 import type { Application } from '../store/applications.js';
-import type { DeploymentGroup } from '../store/deployment-groups.js';
+import type { ApplyOutcome, DeploymentGroup } from '../store/deployment-groups.js';
 import { enrollmentTokenState, type EnrollmentToken, type EnrollmentTokenState } from '../store/enrollment-tokens.js';
 import type { Host } from '../store/hosts.js';
 import type { Revision } from '../store/revisions.js';
@@ -21,13 +39,24 @@ export const toApplicationView = (application: Application): ApplicationView => 
   createdAt: application.createdAt,
 });
 
+/**
+ * A group. The strategy, health checks and alarms are in the group file's form (`bake: 30s`, `batches: [1,
+ * "25%"]`), so they can be sent back unchanged in a POST or PUT.
+ */
 export interface DeploymentGroupView {
   readonly deploymentGroupId: string;
   readonly applicationName: string;
   readonly name: string;
   readonly hostSelector: HostSelector;
   readonly deploymentConfig: DeploymentConfig;
+  readonly strategy: StrategyFile;
+  readonly trafficRouter: TrafficRouterSpec | null;
+  readonly healthChecks: readonly HealthCheckFile[];
+  readonly alarms: readonly AlarmFile[];
+  readonly autoRollbackEvents: readonly AutoRollbackEvent[];
+  /** Whether a failed deployment rolls back: `DEPLOYMENT_FAILURE` is among `autoRollbackEvents`. */
   readonly autoRollback: boolean;
+  readonly outdatedInstances: OutdatedInstancesStrategy;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -37,13 +66,29 @@ export interface DeploymentGroupDetailView extends DeploymentGroupView {
   readonly hosts: readonly HostView[];
 }
 
+/** The answer to writing a group: the group, and what was accepted but looks unintended. */
+export interface DeploymentGroupWrittenView extends DeploymentGroupDetailView {
+  readonly warnings: readonly GroupSpecNotice[];
+}
+
+/** The answer to applying a group file. */
+export interface GroupFileAppliedView extends DeploymentGroupWrittenView {
+  readonly outcome: ApplyOutcome;
+}
+
 export const toDeploymentGroupView = (group: DeploymentGroup, application: Application): DeploymentGroupView => ({
   deploymentGroupId: group.id,
   applicationName: application.name,
   name: group.name,
   hostSelector: group.hostSelector,
   deploymentConfig: group.deploymentConfig,
+  strategy: formatStrategy(group.strategy),
+  trafficRouter: group.trafficRouter ?? null,
+  healthChecks: group.healthChecks.map(formatHealthCheck),
+  alarms: group.alarms.map(formatAlarm),
+  autoRollbackEvents: group.autoRollbackEvents,
   autoRollback: group.autoRollback,
+  outdatedInstances: group.outdatedInstances,
   createdAt: group.createdAt,
   updatedAt: group.updatedAt,
 });

@@ -7,7 +7,7 @@
 import {
   DeploymentErrorCode,
   DeploymentStatus,
-  inPlaceEvents,
+  Strategy,
   isTerminalDeploymentStatus,
   type CoordinatorMessage,
   type DeploymentConfig,
@@ -25,16 +25,19 @@ import {
   lastSuccessfulDeployment,
   listActiveDeploymentIds,
   listGroupsWithWaitingDeployments,
-  markQueued,
   nextWaitingDeployment,
+  queueCreatedDeployments,
   setRollbackInfo,
   type DeploymentRecord,
   type NewDeployment,
 } from '../store/deployments.js';
 import { hostHistoryInGroup } from '../store/host-history.js';
-import { getDeploymentGroup, listHostsForGroup } from '../store/deployment-groups.js';
+import { getDeploymentGroup, listHostsForGroup, type DeploymentGroup } from '../store/deployment-groups.js';
 import { getHost } from '../store/hosts.js';
+import { createTrafficRouter } from '../traffic/create-router.js';
+import type { TrafficRouter } from '../traffic/traffic-router.js';
 import { DeploymentWatch } from './deployment-watch.js';
+import { routeTraffic, splitTraffic, type RouterFactory } from './traffic-driver.js';
 import { WakeupTimers } from './wakeup-timers.js';
 
 /** How the runner reaches agents: the WebSocket gateway in production. */
@@ -46,9 +49,15 @@ export interface HostMessenger {
 export interface RunnerOptions {
   readonly eventTimeoutMs: number;
   readonly offlineEventTimeoutMs: number;
+  /** How a group's traffic router is reached; HAProxy's runtime API by default. */
+  readonly routerFor?: RouterFactory;
 }
 
+/** A rollback deploys in place with the group's configuration, whatever the failed deployment's strategy. */
+const ROLLBACK_STRATEGY = Strategy.parse({ type: 'inPlace' });
+
 export type StopOutcome = 'stopped' | 'already-finished' | 'not-found';
+export type PromoteOutcome = 'promoted' | 'not-waiting' | 'not-found';
 
 export class EngineRunner {
   readonly watch = new DeploymentWatch();
@@ -81,6 +90,11 @@ export class EngineRunner {
       }
       this.logger.info({ deploymentId: id }, 'resumed deployment after restart');
     }
+    // Traffic changes decided before the restart but not known to be done: do them (again; they are idempotent).
+    for (const { deploymentId, command } of this.progress.routerOutbox()) {
+      const state = this.active.get(deploymentId);
+      if (state) this.carryOutRoute(state, command as Extract<Command, { type: 'ROUTE_TRAFFIC' }>);
+    }
     for (const groupId of listGroupsWithWaitingDeployments(this.db)) this.startNext(groupId);
   }
 
@@ -112,6 +126,34 @@ export class EngineRunner {
     );
     this.watch.notify(deploymentId);
     return stopped ? 'stopped' : 'already-finished';
+  }
+
+  /** Lets a deployment waiting for a person (`Ready`, after a canary) go on with its next batch. */
+  promote(deploymentId: string): PromoteOutcome {
+    const state = this.active.get(deploymentId);
+    if (!state) return getDeployment(this.db, deploymentId) ? 'not-waiting' : 'not-found';
+    if (state.status !== DeploymentStatus.Ready) return 'not-waiting';
+    this.dispatch(deploymentId, { type: 'PROMOTE' });
+    return 'promoted';
+  }
+
+  /** An alarm of the group fired: every active deployment of the group stops (`ALARM_ACTIVE`). */
+  onAlarm(groupId: string, name: string, message: string): void {
+    for (const [id, state] of this.active) {
+      if (state.context.deploymentGroupId === groupId) this.dispatch(id, { type: 'ALARM', name, message });
+    }
+  }
+
+  /** A health check failed on a host: the active deployments that include it count it as failed. */
+  onHostUnhealthy(hostId: string, message: string): void {
+    for (const [id, state] of this.active) {
+      if (state.hosts.some((host) => host.hostId === hostId)) this.dispatch(id, { type: 'HOST_UNHEALTHY', hostId, message });
+    }
+  }
+
+  /** The active deployments, for watchers such as the alarm evaluator. */
+  activeDeployments(): readonly DeploymentState[] {
+    return [...this.active.values()];
   }
 
   /**
@@ -187,6 +229,14 @@ export class EngineRunner {
         case 'START_ROLLBACK':
           this.startRollback(id, command.hostIds, command.reason);
           break;
+        case 'ROUTE_TRAFFIC':
+          this.carryOutRoute(state, command);
+          break;
+        case 'SET_TRAFFIC_SPLIT':
+          void splitTraffic(this.routerOf(state), state, command).then((failure) => {
+            if (failure) this.dispatch(id, failure);
+          });
+          break;
       }
     }
     if (finished && (previous === undefined || !isTerminalDeploymentStatus(previous.status))) {
@@ -195,17 +245,33 @@ export class EngineRunner {
     }
   }
 
+  /**
+   * Arms the deployment's wake-up. A timer may fire before `at` by this runner's clock (timers and the clock are
+   * different clocks); the engine then finds nothing due and asks for nothing new, so the wake-up it still wants
+   * is armed again here rather than lost.
+   */
+  private carryOutRoute(state: DeploymentState, command: Extract<Command, { type: 'ROUTE_TRAFFIC' }>): void {
+    void routeTraffic(this.routerOf(state), state, command, this.clock).then((event) => this.dispatch(state.deploymentId, event));
+  }
+
+  /** The traffic router of the deployment's group, if it has one. */
+  private routerOf(state: DeploymentState): TrafficRouter | undefined {
+    const spec = getDeploymentGroup(this.db, state.context.deploymentGroupId)?.trafficRouter;
+    return spec ? (this.options.routerFor ?? createTrafficRouter)(spec) : undefined;
+  }
+
   private armWakeup(deploymentId: string, at: number): void {
-    this.timers.arm(deploymentId, at - this.clock(), () => this.dispatch(deploymentId, { type: 'WAKEUP' }));
+    this.timers.arm(deploymentId, at - this.clock(), () => {
+      this.dispatch(deploymentId, { type: 'WAKEUP' });
+      const wanted = this.active.get(deploymentId)?.wakeupAt;
+      if (wanted !== undefined && !this.timers.isArmed(deploymentId)) this.armWakeup(deploymentId, wanted);
+    });
   }
 
   /** Starts the group's next waiting deployment when the group is idle; marks the others Queued. */
   private startNext(groupId: string): void {
     if (hasActiveDeployment(this.db, groupId)) {
-      for (let waiting = nextWaitingDeployment(this.db, groupId); waiting && waiting.status === 'Created'; waiting = nextWaitingDeployment(this.db, groupId)) {
-        markQueued(this.db, waiting.id);
-        this.watch.notify(waiting.id);
-      }
+      for (const queued of queueCreatedDeployments(this.db, groupId)) this.watch.notify(queued);
       return;
     }
     const next = nextWaitingDeployment(this.db, groupId);
@@ -219,10 +285,11 @@ export class EngineRunner {
         context,
         deploymentConfig: group.deploymentConfig,
         candidates: this.candidatesFor(next, group.id),
-        events: inPlaceEvents(false),
+        strategy: next.creator === 'rollback' ? ROLLBACK_STRATEGY : group.strategy,
+        withTrafficRouter: group.trafficRouter !== undefined,
         eventTimeoutMs: this.options.eventTimeoutMs,
         offlineEventTimeoutMs: this.options.offlineEventTimeoutMs,
-        rollbackOnFailure: next.options.autoRollback,
+        rollback: rollbackPolicy(group, next),
       },
       now,
     );
@@ -242,6 +309,7 @@ export class EngineRunner {
       return {
         hostId: host.id,
         name: host.name,
+        tags: host.tags,
         online: this.messenger.isConnected(host.id),
         ...(last ? { lastOutcome: last.lastOutcome } : {}),
         revision: !last ? 'unknown' : last.revisionId === record.revisionId && last.lastOutcome === 'succeeded' ? 'current' : 'old',
@@ -281,4 +349,13 @@ export class EngineRunner {
     this.logger.warn({ deploymentId: failedId, rollbackDeploymentId: rollback.id }, 'starting rollback');
     this.startNext(failed.groupId);
   }
+}
+
+/** Which endings roll back: failure as decided when the deployment was created, alarms and stops per the group. */
+function rollbackPolicy(group: DeploymentGroup, record: DeploymentRecord) {
+  return {
+    onFailure: record.options.autoRollback,
+    onAlarm: group.autoRollbackEvents.includes('DEPLOYMENT_STOP_ON_ALARM'),
+    onStopRequest: group.autoRollbackEvents.includes('DEPLOYMENT_STOP_ON_REQUEST'),
+  };
 }

@@ -16,6 +16,10 @@ export class WakeupTimers {
     this.timers.set(deploymentId, timer);
   }
 
+  isArmed(deploymentId: string): boolean {
+    return this.timers.has(deploymentId);
+  }
+
   clear(deploymentId: string): void {
     const timer = this.timers.get(deploymentId);
     if (timer) clearTimeout(timer);

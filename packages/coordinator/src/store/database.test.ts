@@ -22,6 +22,7 @@ describe('openDatabase', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const versions = (count: number) => Array.from({ length: count }, (_, i) => ({ version: i + 1 }));
   const tables = (db: Database): string[] =>
     db
       .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -46,7 +47,7 @@ describe('openDatabase', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('synchronous', { simple: true })).toBe(1);
-    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual(versions(MIGRATIONS.length));
   });
 
   it('reopens an existing file without reapplying migrations and keeps its data', () => {
@@ -55,16 +56,17 @@ describe('openDatabase', () => {
     first.close();
 
     const second = openFile();
-    expect(second.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+    expect(second.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: MIGRATIONS.length });
     expect(second.prepare('SELECT name FROM applications').all()).toEqual([{ name: 'web' }]);
   });
 
   it('rolls back a failing migration and keeps the earlier ones', () => {
     const db = openFile();
-    const broken = [...MIGRATIONS, { version: 2, name: 'broken', sql: 'CREATE TABLE extra (x); SELECT * FROM nope;' }];
-    expect(() => applyMigrations(db, broken)).toThrow(/migration 2 \(broken\) failed/);
+    const next = MIGRATIONS.length + 1;
+    const broken = [...MIGRATIONS, { version: next, name: 'broken', sql: 'CREATE TABLE extra (x); SELECT * FROM nope;' }];
+    expect(() => applyMigrations(db, broken)).toThrow(`migration ${next} (broken) failed`);
     expect(tables(db)).not.toContain('extra');
-    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual(versions(MIGRATIONS.length));
   });
 
   it('refuses migrations out of order', () => {

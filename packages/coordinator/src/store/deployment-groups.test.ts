@@ -1,9 +1,13 @@
-import { resolveDeploymentConfig, type DeploymentConfig, type HostSelector } from '@baton/shared';
+import { GroupFile, resolveDeploymentConfig, type DeploymentConfig, type HostSelector } from '@baton/shared';
+import { parse } from 'yaml';
+import { EXAMPLE_GROUP_FILE } from '../group-spec/example-group-file.test-support.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database.test-support.js';
 import { createApplication } from './applications.js';
 import {
+  applyDeploymentGroup,
   createDeploymentGroup,
+  DEFAULT_GROUP_SPEC,
   getDeploymentGroup,
   getDeploymentGroupByName,
   listDeploymentGroups,
@@ -35,7 +39,7 @@ describe('deployment groups store', () => {
   const create = (name: string, hostSelector = byEnv('prod')) =>
     createDeploymentGroup(
       temp.db,
-      { applicationId, name, hostSelector, deploymentConfig: config('OneAtATime'), autoRollback: false },
+      { applicationId, name, hostSelector, deploymentConfig: config('OneAtATime') },
       now,
     );
 
@@ -49,7 +53,12 @@ describe('deployment groups store', () => {
         name: 'prod',
         hostSelector: byEnv('prod'),
         deploymentConfig: { name: 'CodeDeployDefault.OneAtATime', minimumHealthyHosts: { type: 'ALL_BUT_ONE' } },
+        strategy: { type: 'inPlace' },
+        healthChecks: [],
+        alarms: [],
+        autoRollbackEvents: [],
         autoRollback: false,
+        outdatedInstances: 'UPDATE',
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
       },
@@ -70,7 +79,52 @@ describe('deployment groups store', () => {
     if (!created.ok) throw new Error('setup failed');
     const updated = updateDeploymentGroup(temp.db, created.value.id, { deploymentConfig: config('AllAtOnce') }, later);
     expect(updated).toEqual({ ...created.value, deploymentConfig: config('AllAtOnce'), updatedAt: later.toISOString() });
-    expect(updateDeploymentGroup(temp.db, 'dg-nope', { autoRollback: true }, later)).toBeUndefined();
+    expect(updateDeploymentGroup(temp.db, 'dg-nope', { outdatedInstances: 'IGNORE' }, later)).toBeUndefined();
+  });
+
+  it('derives autoRollback from the events, and removes a traffic router given as undefined', () => {
+    const created = create('prod');
+    if (!created.ok) throw new Error('setup failed');
+    const withRouter = updateDeploymentGroup(
+      temp.db,
+      created.value.id,
+      { autoRollbackEvents: ['DEPLOYMENT_STOP_ON_ALARM'], trafficRouter: example.trafficRouter },
+      later,
+    );
+    expect(withRouter).toMatchObject({ autoRollbackEvents: ['DEPLOYMENT_STOP_ON_ALARM'], autoRollback: false, trafficRouter: example.trafficRouter });
+    const failure = updateDeploymentGroup(temp.db, created.value.id, { autoRollbackEvents: ['DEPLOYMENT_FAILURE'] }, later);
+    expect(failure).toMatchObject({ autoRollback: true, trafficRouter: example.trafficRouter });
+    const withoutRouter = updateDeploymentGroup(temp.db, created.value.id, { trafficRouter: undefined }, later);
+    expect(withoutRouter).not.toHaveProperty('trafficRouter');
+  });
+
+  const example = GroupFile.parse(parse(EXAMPLE_GROUP_FILE));
+  const exampleSettings = {
+    hostSelector: { tagFilters: example.hosts.tags, tagSet: example.hosts.tagSet },
+    deploymentConfig: config(example.deploymentConfig as string),
+    strategy: example.strategy,
+    trafficRouter: example.trafficRouter,
+    healthChecks: example.healthChecks,
+    alarms: example.alarms,
+    autoRollbackEvents: example.autoRollback.events,
+    outdatedInstances: example.outdatedInstances,
+  };
+
+  it('stores every setting of a group file and reads back the parsed form', () => {
+    const { group } = applyDeploymentGroup(temp.db, { applicationId, name: 'web', ...exampleSettings }, now);
+    expect(group).toMatchObject({ ...exampleSettings, autoRollback: true });
+    expect(getDeploymentGroup(temp.db, group.id)).toEqual(group);
+  });
+
+  it('applies a group file: created, then unchanged for the same settings, then updated', () => {
+    const first = applyDeploymentGroup(temp.db, { applicationId, name: 'web', ...exampleSettings }, now);
+    expect(first.outcome).toBe('created');
+    const same = applyDeploymentGroup(temp.db, { applicationId, name: 'web', ...exampleSettings }, later);
+    expect(same).toEqual({ group: first.group, outcome: 'unchanged' });
+    const changed = applyDeploymentGroup(temp.db, { applicationId, name: 'web', ...exampleSettings, ...DEFAULT_GROUP_SPEC, trafficRouter: undefined }, later);
+    expect(changed.outcome).toBe('updated');
+    expect(changed.group).toMatchObject({ id: first.group.id, strategy: { type: 'inPlace' }, updatedAt: later.toISOString() });
+    expect(changed.group).not.toHaveProperty('trafficRouter');
   });
 
   it('lists the hosts the selector matches now', () => {

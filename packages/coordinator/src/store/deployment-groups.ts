@@ -1,21 +1,66 @@
-import { err, HostSelector, matchesSelector, ok, type DeploymentConfig, type Result } from '@baton/shared';
+import {
+  AlarmSpec,
+  AutoRollbackEvent,
+  err,
+  GroupFile,
+  HealthCheckSpec,
+  HostSelector,
+  matchesSelector,
+  ok,
+  Strategy,
+  TrafficRouterSpec,
+  type DeploymentConfig,
+  type OutdatedInstancesStrategy,
+  type Result,
+} from '@baton/shared';
 import { z } from 'zod';
+import { formatAlarm, formatHealthCheck, formatStrategy } from '../group-spec/format-group-spec.js';
 import { newId } from '../ids.js';
 import type { Database } from './database.js';
 import { listHosts, type Host } from './hosts.js';
 import { parseStoredJson } from './stored-json.js';
 
-export interface DeploymentGroup {
-  readonly id: string;
-  readonly applicationId: string;
-  readonly name: string;
+/** How a group deploys, in the parsed form of the group file (durations in milliseconds). */
+export interface GroupSpecSettings {
+  readonly strategy: Strategy;
+  readonly trafficRouter?: TrafficRouterSpec | undefined;
+  readonly healthChecks: readonly HealthCheckSpec[];
+  readonly alarms: readonly AlarmSpec[];
+  /** The events after which a deployment of the group rolls back by itself; empty: never. */
+  readonly autoRollbackEvents: readonly AutoRollbackEvent[];
+  readonly outdatedInstances: OutdatedInstancesStrategy;
+}
+
+export interface DeploymentGroupSettings extends GroupSpecSettings {
   /** Which hosts belong to the group, evaluated whenever it is needed: hosts join and leave by their tags. */
   readonly hostSelector: HostSelector;
   readonly deploymentConfig: DeploymentConfig;
+}
+
+export interface DeploymentGroup extends DeploymentGroupSettings {
+  readonly id: string;
+  readonly applicationId: string;
+  readonly name: string;
+  /** Derived, never stored: whether a failed deployment rolls back (`DEPLOYMENT_FAILURE` is in the events). */
   readonly autoRollback: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
+
+/** What a group that says nothing about its strategy gets: the group file's defaults, from its schema. */
+export const DEFAULT_GROUP_SPEC: GroupSpecSettings = {
+  strategy: GroupFile.shape.strategy.parse(undefined),
+  healthChecks: GroupFile.shape.healthChecks.parse(undefined),
+  alarms: GroupFile.shape.alarms.parse(undefined),
+  autoRollbackEvents: GroupFile.shape.autoRollback.parse(undefined).events,
+  outdatedInstances: GroupFile.shape.outdatedInstances.parse(undefined),
+};
+
+export type NewDeploymentGroup = { readonly applicationId: string; readonly name: string } & Pick<
+  DeploymentGroupSettings,
+  'hostSelector' | 'deploymentConfig'
+> &
+  Partial<GroupSpecSettings>;
 
 /** The stored form of a resolved configuration; checked against the shared type at compile time. */
 const StoredDeploymentConfig = z.object({
@@ -26,64 +71,88 @@ const StoredDeploymentConfig = z.object({
   ]),
 }) satisfies z.ZodType<DeploymentConfig>;
 
-interface DeploymentGroupRow {
+/** The columns that hold a group's settings. JSON columns hold the group file's form (see format-group-spec). */
+interface SettingsColumns {
+  host_selector: string;
+  deployment_config: string;
+  strategy: string;
+  traffic_router: string | null;
+  health_checks: string;
+  alarms: string;
+  auto_rollback_events: string;
+  /** Kept within the union by the column's CHECK. */
+  outdated_instances: OutdatedInstancesStrategy;
+}
+
+interface DeploymentGroupRow extends SettingsColumns {
   id: string;
   application_id: string;
   name: string;
-  host_selector: string;
-  deployment_config: string;
-  auto_rollback: number;
   created_at: string;
   updated_at: string;
 }
 
-const toDeploymentGroup = (row: DeploymentGroupRow): DeploymentGroup => ({
-  id: row.id,
-  applicationId: row.application_id,
-  name: row.name,
-  hostSelector: parseStoredJson(HostSelector, row.host_selector, `host selector of group ${row.id}`),
-  deploymentConfig: parseStoredJson(StoredDeploymentConfig, row.deployment_config, `configuration of group ${row.id}`),
-  autoRollback: row.auto_rollback === 1,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
+const SETTINGS_ASSIGNMENTS = `host_selector = @host_selector, deployment_config = @deployment_config, strategy = @strategy,
+  traffic_router = @traffic_router, health_checks = @health_checks, alarms = @alarms,
+  auto_rollback_events = @auto_rollback_events, outdated_instances = @outdated_instances`;
+
+const toSettingsColumns = (settings: DeploymentGroupSettings): SettingsColumns => ({
+  host_selector: JSON.stringify(settings.hostSelector),
+  deployment_config: JSON.stringify(settings.deploymentConfig),
+  strategy: JSON.stringify(formatStrategy(settings.strategy)),
+  traffic_router: settings.trafficRouter ? JSON.stringify(settings.trafficRouter) : null,
+  health_checks: JSON.stringify(settings.healthChecks.map(formatHealthCheck)),
+  alarms: JSON.stringify(settings.alarms.map(formatAlarm)),
+  auto_rollback_events: JSON.stringify(settings.autoRollbackEvents),
+  outdated_instances: settings.outdatedInstances,
 });
 
-export interface DeploymentGroupSettings {
-  readonly hostSelector: HostSelector;
-  readonly deploymentConfig: DeploymentConfig;
-  readonly autoRollback: boolean;
+function toDeploymentGroup(row: DeploymentGroupRow): DeploymentGroup {
+  const what = (setting: string) => `${setting} of group ${row.id}`;
+  const autoRollbackEvents = parseStoredJson(z.array(AutoRollbackEvent), row.auto_rollback_events, what('auto rollback events'));
+  return {
+    id: row.id,
+    applicationId: row.application_id,
+    name: row.name,
+    hostSelector: parseStoredJson(HostSelector, row.host_selector, what('host selector')),
+    deploymentConfig: parseStoredJson(StoredDeploymentConfig, row.deployment_config, what('configuration')),
+    strategy: parseStoredJson(Strategy, row.strategy, what('strategy')),
+    ...(row.traffic_router === null ? {} : { trafficRouter: parseStoredJson(TrafficRouterSpec, row.traffic_router, what('traffic router')) }),
+    healthChecks: parseStoredJson(z.array(HealthCheckSpec), row.health_checks, what('health checks')),
+    alarms: parseStoredJson(z.array(AlarmSpec), row.alarms, what('alarms')),
+    autoRollbackEvents,
+    autoRollback: autoRollbackEvents.includes('DEPLOYMENT_FAILURE'),
+    outdatedInstances: row.outdated_instances,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
-/** Group names are unique within their application: a second group with the same name is refused. */
-export function createDeploymentGroup(
-  db: Database,
-  input: { applicationId: string; name: string } & DeploymentGroupSettings,
-  now: Date,
-): Result<DeploymentGroup, 'ALREADY_EXISTS'> {
+/**
+ * Group names are unique within their application: a second group with the same name is refused. Settings
+ * of the strategy left out take the group file's defaults.
+ */
+export function createDeploymentGroup(db: Database, input: NewDeploymentGroup, now: Date): Result<DeploymentGroup, 'ALREADY_EXISTS'> {
+  const { applicationId, name, ...settings } = input;
   const id = newId('dg');
   const { changes } = db
     .prepare(
       `INSERT INTO deployment_groups
-         (id, application_id, name, host_selector, deployment_config, auto_rollback, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (application_id, name) DO NOTHING`,
+         (id, application_id, name, host_selector, deployment_config, strategy, traffic_router, health_checks, alarms,
+          auto_rollback_events, outdated_instances, created_at, updated_at)
+       VALUES (@id, @applicationId, @name, @host_selector, @deployment_config, @strategy, @traffic_router, @health_checks,
+          @alarms, @auto_rollback_events, @outdated_instances, @now, @now)
+       ON CONFLICT (application_id, name) DO NOTHING`,
     )
-    .run(
-      id,
-      input.applicationId,
-      input.name,
-      JSON.stringify(input.hostSelector),
-      JSON.stringify(input.deploymentConfig),
-      input.autoRollback ? 1 : 0,
-      now.toISOString(),
-      now.toISOString(),
-    );
+    .run({ id, applicationId, name, now: now.toISOString(), ...toSettingsColumns({ ...DEFAULT_GROUP_SPEC, ...settings }) });
   if (changes === 0) return err('ALREADY_EXISTS');
   return ok(requireGroup(db, id));
 }
 
 /**
- * Replaces the settings given in `changes`, keeping the others. A running deployment is unaffected: it fixed
- * its hosts and configuration when it started. Returns undefined when there is no such group.
+ * Replaces the settings given in `changes`, keeping the others; `trafficRouter: undefined` given explicitly
+ * removes the router. A running deployment is unaffected: it fixed its hosts and configuration when it
+ * started. Returns undefined when there is no such group.
  */
 export function updateDeploymentGroup(
   db: Database,
@@ -94,18 +163,32 @@ export function updateDeploymentGroup(
   return db.transaction(() => {
     const current = getDeploymentGroup(db, id);
     if (!current) return undefined;
-    const next = { ...current, ...changes };
-    db.prepare(
-      `UPDATE deployment_groups SET host_selector = ?, deployment_config = ?, auto_rollback = ?, updated_at = ?
-       WHERE id = ?`,
-    ).run(
-      JSON.stringify(next.hostSelector),
-      JSON.stringify(next.deploymentConfig),
-      next.autoRollback ? 1 : 0,
-      now.toISOString(),
-      id,
-    );
+    writeSettings(db, id, { ...current, ...changes }, now);
     return requireGroup(db, id);
+  })();
+}
+
+export type ApplyOutcome = 'created' | 'updated' | 'unchanged';
+
+/**
+ * Creates the group or replaces every setting of the existing one (a group file says everything). Settings
+ * equal to the stored ones write nothing, so `updatedAt` tells when the group last really changed.
+ */
+export function applyDeploymentGroup(
+  db: Database,
+  input: { readonly applicationId: string; readonly name: string } & DeploymentGroupSettings,
+  now: Date,
+): { group: DeploymentGroup; outcome: ApplyOutcome } {
+  return db.transaction(() => {
+    const current = getDeploymentGroupByName(db, input.applicationId, input.name);
+    if (!current) {
+      const created = createDeploymentGroup(db, input, now);
+      if (!created.ok) throw new Error(`deployment group ${input.name} appeared inside its own transaction`);
+      return { group: created.value, outcome: 'created' as const };
+    }
+    if (sameSettings(current, input)) return { group: current, outcome: 'unchanged' as const };
+    writeSettings(db, current.id, input, now);
+    return { group: requireGroup(db, current.id), outcome: 'updated' as const };
   })();
 }
 
@@ -131,6 +214,21 @@ export function listDeploymentGroups(db: Database, applicationId: string): Deplo
 /** The hosts the group's selector matches now. Filtered in JS: fleets are small and selectors are rich. */
 export function listHostsForGroup(db: Database, group: DeploymentGroup): Host[] {
   return listHosts(db).filter((host) => matchesSelector(host.tags, group.hostSelector));
+}
+
+function writeSettings(db: Database, id: string, settings: DeploymentGroupSettings, now: Date): void {
+  db.prepare(`UPDATE deployment_groups SET ${SETTINGS_ASSIGNMENTS}, updated_at = @now WHERE id = @id`).run({
+    id,
+    now: now.toISOString(),
+    ...toSettingsColumns(settings),
+  });
+}
+
+/** Compared in their stored form, which is canonical: equal settings serialize to equal columns. */
+function sameSettings(a: DeploymentGroupSettings, b: DeploymentGroupSettings): boolean {
+  const left = toSettingsColumns(a);
+  const right = toSettingsColumns(b);
+  return (Object.keys(left) as (keyof SettingsColumns)[]).every((column) => left[column] === right[column]);
 }
 
 function requireGroup(db: Database, id: string): DeploymentGroup {

@@ -4,20 +4,41 @@
  * updates immutably, so an unchanged host or event keeps its identity), so an event on one host of a
  * thousand touches a few small rows.
  */
-import type { DeploymentContext, DeploymentStatus, EventDiagnostics, InstanceStatus, LifecycleEventName, LifecycleEventStatus } from '@baton/shared';
+import {
+  StrategyType,
+  type DeploymentContext,
+  type DeploymentStatus,
+  type EventDiagnostics,
+  type InstanceStatus,
+  type LifecycleEventName,
+  type LifecycleEventStatus,
+} from '@baton/shared';
 import { z } from 'zod';
 import type { Command, DeploymentPlan, DeploymentState, EventProgress, HostProgress } from '../engine/index.js';
 import type { Database } from './database.js';
 import { DeploymentOptions } from './deployments.js';
 import { parseStoredJson } from './stored-json.js';
 
+const StoredBatch = z.object({
+  label: z.string(),
+  hostIds: z.array(z.string()),
+  concurrency: z.enum(['minimumHealthy', 'all']),
+  failureBudget: z.number().optional(),
+  bakeMs: z.number(),
+  approval: z.literal('promote').optional(),
+  canaryTraffic: z.object({ weightPercent: z.number().optional(), match: z.boolean() }).optional(),
+});
+
 const StoredPlan = z.object({
+  strategy: StrategyType,
+  batches: z.array(StoredBatch),
+  totalFailureBudget: z.number().optional(),
   minimumHealthy: z.number(),
   deploymentConfigName: z.string(),
   eventTimeoutMs: z.number(),
   offlineEventTimeoutMs: z.number(),
   ignoreApplicationStopFailures: z.boolean(),
-  rollbackOnFailure: z.boolean(),
+  rollback: z.object({ onFailure: z.boolean(), onAlarm: z.boolean(), onStopRequest: z.boolean() }),
 }) satisfies z.ZodType<DeploymentPlan>;
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
@@ -32,6 +53,8 @@ interface ContextRow {
   error_code: string | null;
   error_message: string | null;
   wakeup_at: string | null;
+  batch_index: number;
+  bake_until: string | null;
   started_at: string | null;
   completed_at: string | null;
   application_name: string;
@@ -73,7 +96,7 @@ export class DeploymentProgressStore {
   constructor(private readonly db: Database) {
     this.statements = {
       context: db.prepare<[string], ContextRow>(
-        `SELECT d.id, d.status, d.creator, d.options, d.plan, d.error_code, d.error_message, d.wakeup_at, d.started_at,
+        `SELECT d.id, d.status, d.creator, d.options, d.plan, d.error_code, d.error_message, d.wakeup_at, d.batch_index, d.bake_until, d.started_at,
                 d.completed_at, a.name AS application_name, g.name AS group_name, g.id AS group_id, r.sha256, r.size, r.bundle_type
          FROM deployments d JOIN applications a ON a.id = d.application_id JOIN deployment_groups g ON g.id = d.group_id
          JOIN revisions r ON r.id = d.revision_id WHERE d.id = ?`,
@@ -84,8 +107,8 @@ export class DeploymentProgressStore {
       ),
       events: db.prepare<[string], EventRow>('SELECT * FROM lifecycle_events WHERE deployment_id = ? ORDER BY host_id, position'),
       updateDeployment: db.prepare(
-        `UPDATE deployments SET status = ?, plan = ?, error_code = ?, error_message = ?, wakeup_at = ?, started_at = ?, completed_at = ?
-         WHERE id = ?`,
+        `UPDATE deployments SET status = ?, plan = ?, error_code = ?, error_message = ?, wakeup_at = ?, batch_index = ?, bake_until = ?,
+           started_at = ?, completed_at = ? WHERE id = ?`,
       ),
       upsertHost: db.prepare(
         `INSERT INTO deployment_hosts (deployment_id, host_id, position, status, healthy, online, offline_since)
@@ -103,10 +126,11 @@ export class DeploymentProgressStore {
            log_tail = excluded.log_tail`,
       ),
       insertOutbox: db.prepare(
-        'INSERT OR REPLACE INTO outbox (command_id, deployment_id, host_id, payload, created_at) VALUES (?, ?, ?, ?, ?)',
+        'INSERT OR REPLACE INTO outbox (command_id, deployment_id, host_id, payload, created_at, target) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       deleteOutbox: db.prepare('DELETE FROM outbox WHERE command_id = ?'),
-      outboxForHost: db.prepare<[string], { payload: string }>('SELECT payload FROM outbox WHERE host_id = ? ORDER BY rowid'),
+      outboxForHost: db.prepare<[string], { payload: string }>(`SELECT payload FROM outbox WHERE host_id = ? AND target = 'agent' ORDER BY rowid`),
+      routerOutbox: db.prepare<[], { deployment_id: string; payload: string }>(`SELECT deployment_id, payload FROM outbox WHERE target = 'router' ORDER BY rowid`),
     };
   }
 
@@ -144,6 +168,8 @@ export class DeploymentProgressStore {
       context: toContext(row),
       plan: parseStoredJson(StoredPlan, row.plan, `plan of deployment ${deploymentId}`),
       hosts,
+      batchIndex: row.batch_index,
+      ...(row.bake_until === null ? {} : { bakeUntil: ms(row.bake_until)! }),
       ...(row.error_code === null ? {} : { errorInformation: { code: row.error_code as never, message: row.error_message ?? '' } }),
       startedAt: ms(row.started_at)!,
       ...(row.completed_at === null ? {} : { completedAt: ms(row.completed_at)! }),
@@ -164,6 +190,8 @@ export class DeploymentProgressStore {
         next.errorInformation?.code ?? null,
         next.errorInformation?.message ?? null,
         iso(next.wakeupAt),
+        next.batchIndex,
+        iso(next.bakeUntil),
         iso(next.startedAt),
         iso(next.completedAt),
         next.deploymentId,
@@ -194,11 +222,20 @@ export class DeploymentProgressStore {
           if (eventBefore?.status === 'InProgress' && event.status !== 'InProgress') s.deleteOutbox.run(event.commandId);
         });
       });
+      const at = new Date(now).toISOString();
       for (const command of commands) {
-        if (command.type !== 'SEND_TO_HOST') continue;
-        s.insertOutbox.run(command.message.commandId, next.deploymentId, command.hostId, JSON.stringify(command.message), new Date(now).toISOString());
+        if (command.type === 'SEND_TO_HOST') {
+          s.insertOutbox.run(command.message.commandId, next.deploymentId, command.hostId, JSON.stringify(command.message), at, 'agent');
+        } else if (command.type === 'ROUTE_TRAFFIC') {
+          s.insertOutbox.run(command.commandId, next.deploymentId, command.hostId, JSON.stringify(command), at, 'router');
+        }
       }
     })();
+  }
+
+  /** Traffic changes decided but not yet known to be done: carried out again after a restart (they are idempotent). */
+  routerOutbox(): { deploymentId: string; command: unknown }[] {
+    return this.statements.routerOutbox.all().map((row) => ({ deploymentId: row.deployment_id, command: JSON.parse(row.payload) as unknown }));
   }
 
   /** Commands a host has not yet answered, in the order they were decided: redelivered on every connect. */

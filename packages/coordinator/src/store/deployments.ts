@@ -170,9 +170,12 @@ export function nextWaitingDeployment(db: Database, groupId: string): Deployment
   return row && toRecord(row);
 }
 
-/** Marks a waiting deployment `Queued` behind the group's active one. */
-export function markQueued(db: Database, id: string): void {
-  db.prepare(`UPDATE deployments SET status = 'Queued' WHERE id = ? AND status = 'Created'`).run(id);
+/** Marks every `Created` deployment of the group `Queued` behind its active one; returns their ids. */
+export function queueCreatedDeployments(db: Database, groupId: string): string[] {
+  return db
+    .prepare<[string], { id: string }>(`UPDATE deployments SET status = 'Queued' WHERE group_id = ? AND status = 'Created' RETURNING id`)
+    .all(groupId)
+    .map((row) => row.id);
 }
 
 /** Ends a deployment that never started (stopped while waiting, or refused before any host was touched). */

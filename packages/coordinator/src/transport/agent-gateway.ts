@@ -18,7 +18,7 @@ import {
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Database } from '../store/database.js';
-import { authenticateHost, recordHostHello, setHostOnline } from '../store/hosts.js';
+import { authenticateHost, listHosts, recordHostHello, setHostOnline } from '../store/hosts.js';
 
 /** What the gateway tells the rest of the coordinator. */
 export interface GatewayHandlers {
@@ -41,6 +41,11 @@ interface Session {
 export class AgentGateway {
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   private readonly sessions = new Map<string, Session>();
+  /**
+   * Hosts reported online (to the store and the runner) and not yet reported offline. A host stays here while
+   * a new session replaces its old one, so whichever session ends last reports it offline.
+   */
+  private readonly online = new Set<string>();
   private readonly heartbeat: NodeJS.Timeout;
   private handlers: GatewayHandlers | undefined;
 
@@ -50,6 +55,9 @@ export class AgentGateway {
     private readonly logger: Logger,
     private readonly options: GatewayOptions,
   ) {
+    // No agent is connected to a gateway that is just starting: hosts still marked online were left so by a
+    // previous coordinator process that ended (or was killed) with their sessions open.
+    for (const host of listHosts(db)) if (host.online) setHostOnline(db, host.id, false, new Date());
     httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
     this.heartbeat = setInterval(() => this.pingAll(), options.heartbeatIntervalMs);
     this.heartbeat.unref();
@@ -79,6 +87,7 @@ export class AgentGateway {
     clearInterval(this.heartbeat);
     for (const session of this.sessions.values()) session.socket.terminate();
     this.sessions.clear();
+    this.online.clear();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
@@ -105,14 +114,18 @@ export class AgentGateway {
     socket.on('message', (data, isBinary) => {
       session.alive = true;
       if (isBinary) return log.warn('binary frame dropped');
-      const parsed = parseAgentMessage(data.toString());
-      if (!parsed.ok) return log.warn({ reason: parsed.error }, 'malformed frame dropped');
-      this.receive(hostId, session, parsed.value, log);
+      const text = data.toString();
+      const parsed = parseAgentMessage(text);
+      if (parsed.ok) return this.receive(hostId, session, parsed.value, log);
+      // An agent of another protocol wraps its hello in its own envelope, which our catalog cannot read.
+      const foreign = foreignHelloVersion(text);
+      if (foreign !== undefined) return refuseProtocol(socket, foreign, log);
+      log.warn({ reason: parsed.error }, 'malformed frame dropped');
     });
     socket.on('close', () => {
       if (this.sessions.get(hostId) !== session) return;
       this.sessions.delete(hostId);
-      if (!session.ready) return;
+      if (!this.online.delete(hostId)) return;
       setHostOnline(this.db, hostId, false, new Date());
       log.info('agent disconnected');
       this.handlers?.onConnectivity(hostId, false);
@@ -125,14 +138,11 @@ export class AgentGateway {
     const { socket } = session;
     switch (message.type) {
       case 'hello':
-        if (message.protocolVersion !== PROTOCOL_VERSION) {
-          log.warn({ protocolVersion: message.protocolVersion }, 'agent speaks an incompatible protocol');
-          socket.close(4000, `protocol ${message.protocolVersion} is not supported; this coordinator speaks ${PROTOCOL_VERSION}`);
-          return;
-        }
+        if (message.protocolVersion !== PROTOCOL_VERSION) return refuseProtocol(socket, message.protocolVersion, log);
         recordHostHello(this.db, hostId, message.facts, message.agentVersion, new Date());
         setHostOnline(this.db, hostId, true, new Date());
         session.ready = true;
+        this.online.add(hostId);
         log.info({ agentVersion: message.agentVersion }, 'agent connected');
         // Online only after hello: the redelivered commands then reach an agent that is ready for them.
         this.handlers?.onConnectivity(hostId, true);
@@ -159,6 +169,25 @@ export class AgentGateway {
       session.socket.ping();
     }
   }
+}
+
+/** The envelope version of a hello that is not in this coordinator's protocol; undefined for any other frame. */
+function foreignHelloVersion(text: string): unknown {
+  let frame: unknown;
+  try {
+    frame = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof frame !== 'object' || frame === null) return undefined;
+  const { v, type } = frame as { v?: unknown; type?: unknown };
+  return type === 'hello' && v !== PROTOCOL_VERSION ? v : undefined;
+}
+
+/** Close code 4000: this agent and this coordinator cannot talk; reconnecting with the same version will not help. */
+function refuseProtocol(socket: WebSocket, version: unknown, log: Logger): void {
+  log.warn({ protocolVersion: version }, 'agent speaks an incompatible protocol');
+  socket.close(4000, `protocol ${String(version).slice(0, 16)} is not supported; this coordinator speaks ${PROTOCOL_VERSION}`);
 }
 
 function refuse(socket: Duplex, status: number, reason: string): void {

@@ -60,6 +60,15 @@ export const registerDeploymentCommands: RegisterCommands = (program, context) =
     });
 
   deployment
+    .command('promote')
+    .description('let a deployment waiting after its canary (status Ready) deploy the rest')
+    .argument('<id>', 'deployment id')
+    .action(async (id: string) => {
+      const view = await context.client().post<DeploymentView>(`/api/v1/deployments/${encodeURIComponent(id)}/promote`);
+      context.print(view, () => `${view.deploymentId}: ${view.status}`);
+    });
+
+  deployment
     .command('wait')
     .description('follow a deployment to its end; exits non-zero unless it succeeds')
     .argument('<id>', 'deployment id')

@@ -1,4 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import {
+  AutoRollbackEvent,
+  err,
+  ok,
+  OutdatedInstancesStrategy,
   parseMinimumHealthyHostsFlag,
   parseTagFlag,
   parseTagGroupFlag,
@@ -7,9 +12,17 @@ import {
   type Result,
 } from '@baton/shared';
 import { Option } from 'commander';
-import type { DeploymentGroupDetailView, DeploymentGroupView } from '../../http/views.js';
-import { CliError, type RegisterCommands } from '../context.js';
+import { parse, stringify } from 'yaml';
+import type { GroupSpecNotice } from '../../group-spec/check-group-spec.js';
+import type {
+  DeploymentGroupDetailView,
+  DeploymentGroupView,
+  DeploymentGroupWrittenView,
+  GroupFileAppliedView,
+} from '../../http/views.js';
+import { CliError, type CliIo, type RegisterCommands } from '../context.js';
 import { formatTable, formatTags } from '../format-table.js';
+import { toGroupFile } from '../to-group-file.js';
 
 interface CreateOptions {
   tag: string[];
@@ -17,12 +30,17 @@ interface CreateOptions {
   config?: string;
   minHealthy?: string;
   autoRollback?: boolean;
+  autoRollbackEvents?: string;
+  outdatedInstances?: OutdatedInstancesStrategy;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const groupsPath = (app: string) => `/api/v1/applications/${encodeURIComponent(app)}/deployment-groups`;
 
-/** `baton group create|get|list`: deployment groups select hosts by tags. */
+/**
+ * `baton group create|apply|get|list`: deployment groups select hosts by tags. Flags cover the simple cases;
+ * strategies, traffic routers, health checks and alarms are written in a group file (`apply -f`).
+ */
 export const registerGroupCommands: RegisterCommands = (program, context) => {
   const groups = program.command('group').description('manage deployment groups');
 
@@ -35,16 +53,39 @@ export const registerGroupCommands: RegisterCommands = (program, context) => {
     .option('--tag-group <filters>', 'a group of a tag set: "k=v,k2"; hosts must match every group (repeatable)', collect, [])
     .addOption(new Option('--config <name>', 'deployment configuration, e.g. CodeDeployDefault.HalfAtATime').conflicts('minHealthy'))
     .option('--min-healthy <minimum>', 'custom minimum healthy hosts: HOST_COUNT:N or FLEET_PERCENT:N')
-    .option('--auto-rollback', 'roll back automatically when a deployment fails')
+    .option('--auto-rollback', 'roll back automatically when a deployment fails (--auto-rollback-events DEPLOYMENT_FAILURE)')
+    .addOption(
+      new Option('--auto-rollback-events <events>', `comma-separated events that roll back automatically: ${AutoRollbackEvent.options.join(', ')}`).conflicts(
+        'autoRollback',
+      ),
+    )
+    .addOption(
+      new Option('--outdated-instances <rule>', 'hosts that join during a deployment: UPDATE them afterwards or IGNORE them').choices(
+        OutdatedInstancesStrategy.options,
+      ),
+    )
     .action(async (app: string, name: string, options: CreateOptions) => {
       const body = {
         name,
         hostSelector: toHostSelector(options),
         ...toDeploymentConfig(options),
-        autoRollback: options.autoRollback === true,
+        ...toAutoRollback(options),
+        ...(options.outdatedInstances ? { outdatedInstances: options.outdatedInstances } : {}),
       };
-      const created = await context.client().post<DeploymentGroupDetailView>(groupsPath(app), body);
+      const created = await context.client().post<DeploymentGroupWrittenView>(groupsPath(app), body);
+      printWarnings(context.io, created.warnings);
       context.print(created, () => renderGroup(created));
+    });
+
+  groups
+    .command('apply')
+    .description('create a deployment group from a group file (YAML or JSON), or replace all its settings')
+    .requiredOption('-f, --file <file>', 'the group file; see docs/group-file.md')
+    .action(async (options: { file: string }) => {
+      const groupFile = unwrap('--file', await readGroupFile(options.file));
+      const applied = await context.client().put<GroupFileAppliedView>('/api/v1/group-files', groupFile);
+      printWarnings(context.io, applied.warnings);
+      context.print(applied, () => `${applied.outcome} deployment group ${applied.applicationName}/${applied.name} (${applied.deploymentGroupId})`);
     });
 
   groups
@@ -52,9 +93,11 @@ export const registerGroupCommands: RegisterCommands = (program, context) => {
     .description('show a deployment group and the hosts it selects now')
     .argument('<app>', 'application name')
     .argument('<group>', 'group name')
-    .action(async (app: string, name: string) => {
+    .option('--yaml', 'print the group as a file that `baton group apply -f` accepts')
+    .action(async (app: string, name: string, options: { yaml?: boolean }) => {
       const group = await context.client().get<DeploymentGroupDetailView>(`${groupsPath(app)}/${encodeURIComponent(name)}`);
-      context.print(group, () => renderGroup(group));
+      if (options.yaml) context.io.stdout(stringify(toGroupFile(group)));
+      else context.print(group, () => renderGroup(group));
     });
 
   groups
@@ -65,10 +108,11 @@ export const registerGroupCommands: RegisterCommands = (program, context) => {
       const list = await context.client().get<DeploymentGroupView[]>(groupsPath(app));
       context.print(list, () =>
         formatTable(
-          ['name', 'group id', 'configuration', 'auto rollback'],
+          ['name', 'group id', 'strategy', 'configuration', 'auto rollback'],
           list.map((group) => [
             group.name,
             group.deploymentGroupId,
+            group.strategy.type,
             group.deploymentConfig.name,
             group.autoRollback ? 'yes' : 'no',
           ]),
@@ -95,6 +139,39 @@ function toDeploymentConfig(options: CreateOptions): { deploymentConfig?: Deploy
   return {};
 }
 
+/** `--auto-rollback-events ''` turns automatic rollback off; `--auto-rollback` is the common case's shorthand. */
+function toAutoRollback(options: CreateOptions): { autoRollback: boolean } | { autoRollbackEvents: AutoRollbackEvent[] } {
+  if (options.autoRollbackEvents === undefined) return { autoRollback: options.autoRollback === true };
+  return { autoRollbackEvents: unwrap('--auto-rollback-events', parseEventsFlag(options.autoRollbackEvents)) };
+}
+
+function parseEventsFlag(flag: string): Result<AutoRollbackEvent[], string> {
+  const names = flag.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = names.find((name) => !AutoRollbackEvent.safeParse(name).success);
+  if (unknown !== undefined) return err(`unknown event "${unknown}"; expected ${AutoRollbackEvent.options.join(', ')}`);
+  return ok(names.map((name) => AutoRollbackEvent.parse(name)));
+}
+
+/** A YAML or JSON file (JSON is YAML); the coordinator validates what it says. */
+async function readGroupFile(path: string): Promise<Result<unknown, string>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    return err(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    return ok(parse(text));
+  } catch (error) {
+    return err(`${path} is not valid YAML or JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** On stderr, so that stdout stays the answer (and valid JSON under --json). */
+function printWarnings(io: CliIo, warnings: readonly GroupSpecNotice[]): void {
+  for (const warning of warnings) io.stderr(`warning: ${warning.field}: ${warning.message}\n`);
+}
+
 function unwrap<T>(flag: string, result: Result<T, string>): T {
   if (!result.ok) throw new CliError('INVALID_ARGUMENT', `${flag}: ${result.error}`);
   return result.value;
@@ -104,7 +181,11 @@ function renderGroup(group: DeploymentGroupDetailView): string {
   const lines = [
     `${group.applicationName}/${group.name} (${group.deploymentGroupId})`,
     `configuration: ${group.deploymentConfig.name}`,
-    `auto rollback: ${group.autoRollback ? 'yes' : 'no'}`,
+    `strategy: ${group.strategy.type}`,
+    `traffic router: ${group.trafficRouter ? `${group.trafficRouter.type}, backend ${group.trafficRouter.backend}` : 'none'}`,
+    `health checks: ${group.healthChecks.length}, alarms: ${group.alarms.length}`,
+    `auto rollback: ${group.autoRollbackEvents.length > 0 ? group.autoRollbackEvents.join(', ') : 'no'}`,
+    `outdated instances: ${group.outdatedInstances}`,
     `hosts: ${group.hosts.length}`,
   ];
   if (group.hosts.length === 0) return lines.join('\n');

@@ -1,40 +1,86 @@
-import { DEFAULT_DEPLOYMENT_CONFIG_NAME, HostSelector, resolveDeploymentConfig, type DeploymentConfig } from '@baton/shared';
+import {
+  AutoRollbackEvent,
+  GroupFile,
+  HostSelector,
+  resolveDeploymentConfig,
+  TrafficRouterSpec,
+  type DeploymentConfig,
+} from '@baton/shared';
 import { z } from 'zod';
+import { checkGroupSpec, type CheckedGroupSpec, type GroupSpecNotice } from '../../group-spec/check-group-spec.js';
+import type { Application } from '../../store/applications.js';
 import type { Database } from '../../store/database.js';
 import {
+  applyDeploymentGroup,
   createDeploymentGroup,
+  DEFAULT_GROUP_SPEC,
   listDeploymentGroups,
   listHostsForGroup,
   updateDeploymentGroup,
   type DeploymentGroup,
+  type DeploymentGroupSettings,
 } from '../../store/deployment-groups.js';
-import type { Application } from '../../store/applications.js';
+import { listHosts } from '../../store/hosts.js';
 import { ApiError } from '../errors.js';
 import { requireApplication, requireDeploymentGroup } from '../lookups.js';
 import { readJsonBody } from '../request-body.js';
 import type { RouteModule } from '../route-module.js';
 import { ResourceName } from '../schemas.js';
-import { toDeploymentGroupView, toHostView, type DeploymentGroupDetailView } from '../views.js';
+import {
+  toDeploymentGroupView,
+  toHostView,
+  type DeploymentGroupDetailView,
+  type DeploymentGroupWrittenView,
+  type GroupFileAppliedView,
+} from '../views.js';
 
-/** A predefined configuration's name (`CodeDeployDefault.HalfAtATime`) or a custom minimum. */
-const DeploymentConfigInput = z.union([
-  z.string(),
-  z.object({ minimumHealthyHosts: z.object({ type: z.enum(['HOST_COUNT', 'FLEET_PERCENT']), value: z.number() }) }),
-]);
+/** The group file's own fields, so the API and `baton group apply -f` accept the same shapes. */
+const file = GroupFile.shape;
 
-const CreateGroup = z.object({
-  name: ResourceName,
-  hostSelector: HostSelector,
-  deploymentConfig: DeploymentConfigInput.default(DEFAULT_DEPLOYMENT_CONFIG_NAME),
-  autoRollback: z.boolean().default(false),
-});
-
-/** Fields left out keep their value. */
-const UpdateGroup = z.object({
-  hostSelector: HostSelector.optional(),
-  deploymentConfig: DeploymentConfigInput.optional(),
+/**
+ * `autoRollback: true` is shorthand for `autoRollbackEvents: [DEPLOYMENT_FAILURE]` (`false`: none); the two
+ * cannot be combined.
+ */
+const AutoRollbackFields = {
   autoRollback: z.boolean().optional(),
-});
+  autoRollbackEvents: z.array(AutoRollbackEvent).optional(),
+};
+const notBoth = (body: { autoRollback?: boolean | undefined; autoRollbackEvents?: unknown }) =>
+  body.autoRollback === undefined || body.autoRollbackEvents === undefined;
+const NOT_BOTH = { path: ['autoRollback'], message: 'give autoRollback or autoRollbackEvents, not both' };
+
+const CreateGroup = z
+  .object({
+    name: ResourceName,
+    hostSelector: HostSelector,
+    deploymentConfig: file.deploymentConfig,
+    strategy: file.strategy,
+    trafficRouter: TrafficRouterSpec.nullish(),
+    healthChecks: file.healthChecks,
+    alarms: file.alarms,
+    ...AutoRollbackFields,
+    outdatedInstances: file.outdatedInstances,
+  })
+  .strict()
+  .refine(notBoth, NOT_BOTH);
+
+/** Fields left out keep their value; `trafficRouter: null` removes the router. */
+const UpdateGroup = z
+  .object({
+    hostSelector: HostSelector.optional(),
+    deploymentConfig: file.deploymentConfig.removeDefault().optional(),
+    strategy: file.strategy.removeDefault().optional(),
+    trafficRouter: TrafficRouterSpec.nullish(),
+    healthChecks: file.healthChecks.removeDefault().optional(),
+    alarms: file.alarms.removeDefault().optional(),
+    ...AutoRollbackFields,
+    outdatedInstances: file.outdatedInstances.removeDefault().optional(),
+  })
+  .strict()
+  .refine(notBoth, NOT_BOTH);
+
+/** A whole group file; its name appears in URL paths, so it is held to the API's names. */
+const ApplyGroupFile = GroupFile.extend({ name: ResourceName });
 
 export const deploymentGroupRoutes: RouteModule = (api, { db, clock }) => {
   const base = '/applications/:app/deployment-groups';
@@ -42,22 +88,23 @@ export const deploymentGroupRoutes: RouteModule = (api, { db, clock }) => {
   api.post(base, async (c) => {
     const application = requireApplication(db, c.req.param('app'));
     const body = await readJsonBody(c, CreateGroup);
-    const created = createDeploymentGroup(
-      db,
-      {
-        applicationId: application.id,
-        name: body.name,
-        hostSelector: body.hostSelector,
-        deploymentConfig: resolveConfig(body.deploymentConfig),
-        autoRollback: body.autoRollback,
-      },
-      clock(),
-    );
+    const settings: DeploymentGroupSettings = {
+      hostSelector: body.hostSelector,
+      deploymentConfig: resolveConfig(body.deploymentConfig),
+      strategy: body.strategy,
+      trafficRouter: body.trafficRouter ?? undefined,
+      healthChecks: body.healthChecks,
+      alarms: body.alarms,
+      autoRollbackEvents: toAutoRollbackEvents(body) ?? DEFAULT_GROUP_SPEC.autoRollbackEvents,
+      outdatedInstances: body.outdatedInstances,
+    };
+    const warnings = checkSettings(db, settings);
+    const created = createDeploymentGroup(db, { applicationId: application.id, name: body.name, ...settings }, clock());
     if (!created.ok) {
       const message = `deployment group '${body.name}' of application '${application.name}' already exists`;
       throw new ApiError(409, 'ALREADY_EXISTS', message);
     }
-    return c.json(toDetailView(db, created.value, application), 201);
+    return c.json<DeploymentGroupWrittenView>({ ...toDetailView(db, created.value, application), warnings }, 201);
   });
 
   api.get(base, (c) => {
@@ -73,27 +120,71 @@ export const deploymentGroupRoutes: RouteModule = (api, { db, clock }) => {
 
   api.put(`${base}/:group`, async (c) => {
     const application = requireApplication(db, c.req.param('app'));
-    const group = requireDeploymentGroup(db, application, c.req.param('group'));
     const body = await readJsonBody(c, UpdateGroup);
-    const updated = updateDeploymentGroup(
-      db,
-      group.id,
-      {
-        ...(body.hostSelector ? { hostSelector: body.hostSelector } : {}),
-        ...(body.deploymentConfig ? { deploymentConfig: resolveConfig(body.deploymentConfig) } : {}),
-        ...(body.autoRollback === undefined ? {} : { autoRollback: body.autoRollback }),
-      },
-      clock(),
-    );
+    // From here on nothing awaits, so no other request can change the group between the check and the write.
+    const group = requireDeploymentGroup(db, application, c.req.param('group'));
+    const changes = toChanges(body);
+    const warnings = checkSettings(db, { ...group, ...changes });
+    const updated = updateDeploymentGroup(db, group.id, changes, clock());
     if (!updated) throw new Error(`deployment group ${group.id} vanished during its update`);
-    return c.json(toDetailView(db, updated, application));
+    return c.json<DeploymentGroupWrittenView>({ ...toDetailView(db, updated, application), warnings });
+  });
+
+  /** `baton group apply -f`: creates the group the file names (201) or replaces all its settings (200). */
+  api.put('/group-files', async (c) => {
+    const body = await readJsonBody(c, ApplyGroupFile);
+    const application = requireApplication(db, body.application);
+    const settings: DeploymentGroupSettings = {
+      hostSelector: { tagFilters: body.hosts.tags, tagSet: body.hosts.tagSet },
+      deploymentConfig: resolveConfig(body.deploymentConfig),
+      strategy: body.strategy,
+      trafficRouter: body.trafficRouter,
+      healthChecks: body.healthChecks,
+      alarms: body.alarms,
+      autoRollbackEvents: body.autoRollback.events,
+      outdatedInstances: body.outdatedInstances,
+    };
+    const warnings = checkSettings(db, settings);
+    const { group, outcome } = applyDeploymentGroup(db, { applicationId: application.id, name: body.name, ...settings }, clock());
+    const view: GroupFileAppliedView = { ...toDetailView(db, group, application), warnings, outcome };
+    return c.json(view, outcome === 'created' ? 201 : 200);
   });
 };
 
-function resolveConfig(input: z.infer<typeof DeploymentConfigInput>): DeploymentConfig {
+/** Only the keys the body gives, so the store keeps the others. */
+function toChanges(body: z.output<typeof UpdateGroup>): Partial<DeploymentGroupSettings> {
+  const events = toAutoRollbackEvents(body);
+  return {
+    ...(body.hostSelector ? { hostSelector: body.hostSelector } : {}),
+    ...(body.deploymentConfig ? { deploymentConfig: resolveConfig(body.deploymentConfig) } : {}),
+    ...(body.strategy ? { strategy: body.strategy } : {}),
+    ...(body.trafficRouter === undefined ? {} : { trafficRouter: body.trafficRouter ?? undefined }),
+    ...(body.healthChecks ? { healthChecks: body.healthChecks } : {}),
+    ...(body.alarms ? { alarms: body.alarms } : {}),
+    ...(events ? { autoRollbackEvents: events } : {}),
+    ...(body.outdatedInstances ? { outdatedInstances: body.outdatedInstances } : {}),
+  };
+}
+
+function toAutoRollbackEvents(body: {
+  autoRollback?: boolean | undefined;
+  autoRollbackEvents?: AutoRollbackEvent[] | undefined;
+}): AutoRollbackEvent[] | undefined {
+  if (body.autoRollback === undefined) return body.autoRollbackEvents;
+  return body.autoRollback ? ['DEPLOYMENT_FAILURE'] : [];
+}
+
+function resolveConfig(input: z.output<typeof file.deploymentConfig>): DeploymentConfig {
   const resolved = resolveDeploymentConfig(typeof input === 'string' ? input : input.minimumHealthyHosts);
   if (!resolved.ok) throw new ApiError(400, 'VALIDATION_ERROR', `deploymentConfig: ${resolved.error}`);
   return resolved.value;
+}
+
+/** Refuses settings with a problem (400 naming the field); returns the warnings to answer with. */
+function checkSettings(db: Database, spec: CheckedGroupSpec): readonly GroupSpecNotice[] {
+  const checked = checkGroupSpec(spec, listHosts(db));
+  if (!checked.ok) throw new ApiError(400, 'VALIDATION_ERROR', `${checked.error.field}: ${checked.error.message}`);
+  return checked.value;
 }
 
 const toDetailView = (db: Database, group: DeploymentGroup, application: Application): DeploymentGroupDetailView => ({

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { EngineRunner } from '../../runner/engine-runner.js';
 import { getDeploymentGroupByName } from '../../store/deployment-groups.js';
 import { queryDeployments, readDeployment } from '../../store/deployment-read-model.js';
+import { getDeployment } from '../../store/deployments.js';
 import { getRevision } from '../../store/revisions.js';
 import { ApiError } from '../errors.js';
 import { requireApplication } from '../lookups.js';
@@ -91,9 +92,20 @@ export const deploymentRoutes =
     api.get('/deployments/:id/wait', async (c) => {
       const id = c.req.param('id');
       const { after, timeoutMs } = WaitQuery.parse(c.req.query());
-      if (!readDeployment(db, id)) throw new ApiError(404, 'NOT_FOUND', `deployment '${id}' not found`);
+      if (!getDeployment(db, id)) throw new ApiError(404, 'NOT_FOUND', `deployment '${id}' not found`);
       await runner.watch.waitForChange(id, after, timeoutMs);
       return c.json({ version: runner.watch.version(id) });
+    });
+
+    /** A deployment waiting for a person (`Ready` after a canary's bake) goes on with its next batch. */
+    api.post('/deployments/:id/promote', (c) => {
+      const id = c.req.param('id');
+      const outcome = runner.promote(id);
+      if (outcome === 'not-found') throw new ApiError(404, 'NOT_FOUND', `deployment '${id}' not found`);
+      if (outcome === 'not-waiting') {
+        throw new ApiError(409, 'DEPLOYMENT_NOT_WAITING', `deployment '${id}' is not waiting to be promoted (only a Ready deployment is)`);
+      }
+      return c.json(readDeployment(db, id));
     });
 
     api.post('/deployments/:id/stop', async (c) => {

@@ -1,4 +1,6 @@
 import { sql as initial } from './001-initial.js';
+import { sql as groupSpecs } from './002-group-specs.js';
+import { sql as deploymentBatches } from './003-deployment-batches.js';
 
 export interface Migration {
   readonly version: number;
@@ -7,4 +9,8 @@ export interface Migration {
 }
 
 /** Every migration in order. Append-only: a shipped migration is never edited, only followed by a new one. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'group-specs', sql: groupSpecs },
+  { version: 3, name: 'deployment-batches', sql: deploymentBatches },
+];
