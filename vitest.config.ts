@@ -1,16 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const src = (file: string) => fileURLToPath(new URL(`./packages/${file}`, import.meta.url));
+/** Matches the import specifier exactly, so `@baton/shared` does not also capture `@baton/shared/protocol`. */
+const exactly = (specifier: string) => new RegExp(`^${specifier}$`);
 
 export default defineConfig({
   resolve: {
     // Unit tests import workspace packages from source; end-to-end tests spawn the built dist/ binaries.
-    alias: {
-      '@baton/shared': src('shared'),
-      '@baton/agent': src('agent'),
-      '@baton/coordinator': src('coordinator'),
-    },
+    // The subpaths mirror the "exports" of packages/shared/package.json.
+    alias: [
+      { find: exactly('@baton/shared'), replacement: src('shared/src/index.ts') },
+      { find: exactly('@baton/shared/protocol'), replacement: src('shared/src/protocol/index.ts') },
+      { find: exactly('@baton/shared/result'), replacement: src('shared/src/result.ts') },
+      { find: exactly('@baton/agent'), replacement: src('agent/src/index.ts') },
+      { find: exactly('@baton/coordinator'), replacement: src('coordinator/src/index.ts') },
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],

@@ -6,14 +6,17 @@
  * `result-ack`, and are resent on every (re)connect. A command id seen before is never run twice.
  * `stop()` closes the connection without waiting for a running event: that event stays `running` in the
  * journal and is reported as AgentRestarted by the next start.
+ *
+ * Memory: everything an idle agent loads imports the narrow `@baton/shared/protocol` and `/result` entry
+ * points; the executor (appspec, yaml, execa, tar, …) is imported on the first command.
  */
-import { assertNever, PROTOCOL_VERSION, type EventResult, type RunEvent } from '@baton/shared';
+import { PROTOCOL_VERSION, type EventResult, type RunEvent } from '@baton/shared/protocol';
+import { assertNever } from '@baton/shared/result';
 import { readAgentVersion } from './agent-version.js';
 import type { AgentConfig } from './config.js';
 import { AgentConnection, type SessionMessage } from './connection/agent-connection.js';
 import { loadOrEnroll } from './connection/credentials.js';
 import { readHostFacts } from './connection/host-facts.js';
-import { executeEvent } from './executor/execute-event.js';
 import type { Logger } from './logging.js';
 import { CommandJournal } from './state/command-journal.js';
 import { SerialQueue } from './state/serial-queue.js';
@@ -58,6 +61,8 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
     }
     if (known?.status === 'running' || stopping) return;
 
+    // Before the in-flight marker: an agent whose executor cannot load has not started the event.
+    const { executeEvent } = await import('./executor/execute-event.js');
     const startTime = new Date().toISOString();
     await journal.markRunning(command, startTime);
     connection.send({ type: 'event-started', commandId: command.commandId, startTime });

@@ -7,9 +7,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { AgentPaths, err, ok, Tags, type Result } from '@baton/shared';
+import { AgentPaths, Tags } from '@baton/shared/protocol';
+import { err, ok, type Result } from '@baton/shared/result';
 import { configFileUnder, resolveLayout, type AgentLayout } from './layout.js';
 
 export interface AgentConfig {
@@ -151,9 +151,12 @@ export function parseAgentConfig(sources: ConfigSources): Result<AgentConfig, st
 export async function loadAgentConfig(flags: AgentFlags, hostname: string): Promise<Result<AgentConfig, string[]>> {
   const fileName = configFileUnder(flags.root ?? '');
   const text = await readOptionalFile(fileName);
+  if (text === undefined) return parseAgentConfig({ flags, file: undefined, fileName, hostname });
+  // Loaded only when there is a file: most agents are configured by flags, and yaml is heavy for an idle daemon.
+  const { parse: parseYaml } = await import('yaml');
   let file: unknown;
   try {
-    file = text === undefined ? undefined : parseYaml(text);
+    file = parseYaml(text);
   } catch (cause) {
     return err([`${fileName}: invalid YAML: ${(cause as Error).message}`]);
   }

@@ -46,6 +46,16 @@ export function inPlaceEvents(withTrafficRouter: boolean): readonly LifecycleEve
   return withTrafficRouter ? [...BLOCK_TRAFFIC_EVENTS, ...INSTALL_EVENTS, ...ALLOW_TRAFFIC_EVENTS] : INSTALL_EVENTS;
 }
 
+/**
+ * Blue/green (reference section 2): the replacement (green) hosts install, validate, then take traffic; the
+ * original (blue) hosts only leave the router. In a blue/green rollback the roles mirror: the original hosts
+ * take traffic back and the replacement hosts leave.
+ */
+export function blueGreenEvents(role: 'replacement' | 'original', rollback = false): readonly LifecycleEventName[] {
+  if (rollback) return role === 'original' ? ALLOW_TRAFFIC_EVENTS : BLOCK_TRAFFIC_EVENTS;
+  return role === 'replacement' ? [...INSTALL_EVENTS, ...ALLOW_TRAFFIC_EVENTS] : BLOCK_TRAFFIC_EVENTS;
+}
+
 /** Events the coordinator performs itself (router changes) rather than sending to the agent. */
 export const isCoordinatorEvent = (name: LifecycleEventName): boolean =>
   name === 'BlockTraffic' || name === 'AllowTraffic';

@@ -1,10 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { dirname } from 'node:path';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { err, ok, type Result } from '@baton/shared';
+import { sendHttpRequest } from '../http-request.js';
 import { sha256OfFile } from './digest.js';
 
 export type DownloadError = { readonly code: 'DOWNLOAD_FAILED' | 'DIGEST_MISMATCH'; readonly message: string };
@@ -56,28 +56,24 @@ async function fetchToPart(request: DownloadRequest, partFile: string): Promise<
   if (expectedSize !== undefined && offset === expectedSize && offset > 0) return ok(undefined);
 
   let sent = await send(request, offset);
-  if (sent.ok && sent.value.status === 416 && offset > 0) {
+  if (sent.ok && sent.value.statusCode === 416 && offset > 0) {
     // The server cannot continue our part file: it is not a prefix of this bundle.
-    await sent.value.body?.cancel();
+    sent.value.resume();
     sent = await send(request, await discard(partFile));
   }
   if (!sent.ok) return sent;
   const response = sent.value;
-  const resumes = response.status === 206 && offset > 0 && rangeStart(response) === offset;
-  if (!resumes && response.status !== 200) {
-    await response.body?.cancel();
-    if (response.status === 206) await discard(partFile);
-    return failed(request.url, `the server answered HTTP ${response.status} ${response.statusText}`.trim());
+  const resumes = response.statusCode === 206 && offset > 0 && rangeStart(response) === offset;
+  if (!resumes && response.statusCode !== 200) {
+    response.resume();
+    if (response.statusCode === 206) await discard(partFile);
+    return failed(request.url, `the server answered HTTP ${response.statusCode} ${response.statusMessage ?? ''}`.trim());
   }
   const sink = createWriteStream(partFile, { flags: resumes ? 'a' : 'w' });
   let writeFault: unknown;
   sink.once('error', (error) => (writeFault = error));
   try {
-    await pipeline(
-      response.body ? Readable.fromWeb(response.body as WebReadableStream<Uint8Array>) : Readable.from([]),
-      capAt(resumes ? offset : 0, expectedSize),
-      sink,
-    );
+    await pipeline(response, capAt(resumes ? offset : 0, expectedSize), sink);
   } catch (error) {
     if (writeFault !== undefined) throw new Error(`cannot write ${partFile}`, { cause: writeFault });
     if (error instanceof OversizedBody) {
@@ -94,19 +90,19 @@ async function fetchToPart(request: DownloadRequest, partFile: string): Promise<
   return ok(undefined);
 }
 
-async function send(request: DownloadRequest, offset: number): Promise<Result<Response, DownloadError>> {
+async function send(request: DownloadRequest, offset: number): Promise<Result<IncomingMessage, DownloadError>> {
   const headers: Record<string, string> = { authorization: `Bearer ${request.credential}` };
   if (offset > 0) headers.range = `bytes=${offset}-`;
   try {
-    return ok(await fetch(request.url, { headers, signal: request.signal }));
+    return ok(await sendHttpRequest(request.url, { headers, ...(request.signal === undefined ? {} : { signal: request.signal }) }));
   } catch (error) {
     return failed(request.url, describe(error));
   }
 }
 
 /** The first byte a 206 answer carries, from `Content-Range: bytes START-END/TOTAL`. */
-function rangeStart(response: Response): number | undefined {
-  const match = /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
+function rangeStart(response: IncomingMessage): number | undefined {
+  const match = /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(response.headers['content-range'] ?? '');
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
@@ -129,7 +125,7 @@ function capAt(start: number, limit: number | undefined) {
 const failed = (url: string, reason: string): Result<never, DownloadError> =>
   err({ code: 'DOWNLOAD_FAILED', message: `downloading the bundle from ${url} failed: ${reason}` });
 
-/** fetch reports "fetch failed" and keeps the useful part (ECONNREFUSED, "other side closed") in `cause`. */
+/** The error's message, and its cause's when it has one. */
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';

@@ -1,13 +1,14 @@
 /**
  * `baton-agent run`: parses the configuration once, starts the agent, and stops it cleanly on SIGTERM/SIGINT.
  * An event still running at that moment stays `running` in the journal; the next start reports it as
- * AgentRestarted.
+ * AgentRestarted. SIGUSR2 logs the process's memory (see memory-report.ts).
  */
 import { hostname } from 'node:os';
 import { Command } from 'commander';
 import { startAgent } from '../agent.js';
 import { loadAgentConfig, type AgentFlags } from '../config.js';
 import { createAgentLogger } from '../logging.js';
+import { reportMemoryOnSignal } from '../memory-report.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -43,6 +44,7 @@ async function run(flags: AgentFlags): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  reportMemoryOnSignal(logger);
 }
 
 const program = new Command('baton-agent').description('Baton host agent');

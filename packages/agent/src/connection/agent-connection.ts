@@ -17,7 +17,7 @@ import {
   parseCoordinatorMessage,
   type AgentMessage,
   type CoordinatorMessage,
-} from '@baton/shared';
+} from '@baton/shared/protocol';
 import type { Logger } from '../logging.js';
 import { nextReconnectDelay } from './reconnect-policy.js';
 

@@ -7,8 +7,10 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { AgentPaths, EnrollResponse, err, ok, type HostFacts, type Result } from '@baton/shared';
+import { AgentPaths, EnrollResponse, type HostFacts } from '@baton/shared/protocol';
+import { err, ok, type Result } from '@baton/shared/result';
 import type { AgentConfig } from '../config.js';
+import { readBodyText, sendHttpRequest } from '../http-request.js';
 
 const StoredCredentials = z.object({ hostId: z.string().min(1), credential: z.string().min(1), coordinator: z.string() });
 export type StoredCredentials = z.infer<typeof StoredCredentials>;
@@ -38,18 +40,20 @@ export async function loadOrEnroll(config: AgentConfig, facts: HostFacts): Promi
 
 async function enroll(config: AgentConfig, token: string, facts: HostFacts): Promise<Result<EnrollResponse, string>> {
   const url = `${config.coordinatorUrl}${AgentPaths.enroll}`;
-  let response: Response;
+  let status: number;
+  let body: string;
   try {
-    response = await fetch(url, {
+    const response = await sendHttpRequest(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token, name: config.name, tags: config.tags, facts }),
     });
+    status = response.statusCode ?? 0;
+    body = await readBodyText(response);
   } catch (cause) {
-    return err(`cannot reach ${url}: ${describeFetchError(cause)}`);
+    return err(`cannot reach ${url}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`);
   }
-  const body = await response.text();
-  if (!response.ok) return err(`enrollment refused by ${url}: HTTP ${response.status} ${body.slice(0, 500)}`);
+  if (status < 200 || status > 299) return err(`enrollment refused by ${url}: HTTP ${status} ${body.slice(0, 500)}`);
   let parsed: ReturnType<typeof EnrollResponse.safeParse>;
   try {
     parsed = EnrollResponse.safeParse(JSON.parse(body));
@@ -83,9 +87,4 @@ async function saveCredentials(file: string, credentials: StoredCredentials): Pr
   // The umask cannot widen 0600, but a leftover temp file keeps its old mode: set it explicitly.
   await chmod(tmp, 0o600);
   await rename(tmp, file);
-}
-
-function describeFetchError(cause: unknown): string {
-  const inner = (cause as { cause?: { code?: string; message?: string } }).cause;
-  return inner?.code ?? inner?.message ?? (cause as Error).message;
 }

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { arch, hostname, platform, release, type } from 'node:os';
-import type { HostFacts } from '@baton/shared';
+import type { HostFacts } from '@baton/shared/protocol';
 
 export async function readHostFacts(): Promise<HostFacts> {
   return { hostname: hostname(), platform: platform(), os: await readOsName(), arch: arch(), release: release() };

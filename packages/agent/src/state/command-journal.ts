@@ -13,7 +13,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { EventResult, IsoTime, RunEvent } from '@baton/shared';
+import { EventResult, IsoTime, RunEvent } from '@baton/shared/protocol';
 
 const JournalEntry = z.discriminatedUnion('status', [
   z.object({ status: z.literal('running'), command: RunEvent, startTime: IsoTime }),

@@ -1,5 +1,5 @@
 import { InstanceStatus, LifecycleEventStatus } from '@baton/shared';
-import type { DeploymentState, HostProgress } from './types.js';
+import type { BatchPlan, DeploymentState, HostProgress } from './types.js';
 
 /**
  * Counting rules of the minimum-healthy-hosts configuration (reference section 6). Hosts in flight still
@@ -11,9 +11,11 @@ export const countHosts = (hosts: readonly HostProgress[], status: InstanceStatu
 export const countHealthy = (hosts: readonly HostProgress[]): number =>
   hosts.reduce((n, host) => (host.healthy ? n + 1 : n), 0);
 
-/** How many more hosts may start now without the healthy count falling below the minimum. */
-export function launchCapacity(state: DeploymentState): number {
-  return countHealthy(state.hosts) - state.plan.minimumHealthy - countHosts(state.hosts, InstanceStatus.InProgress);
+/** How many more of a batch's hosts may start now without its healthy count falling below its minimum. */
+export function launchCapacity(state: DeploymentState, batch: BatchPlan): number {
+  const ids = new Set(batch.hostIds);
+  const hosts = state.hosts.filter((host) => ids.has(host.hostId));
+  return countHealthy(hosts) - (batch.minimumHealthy ?? 0) - countHosts(hosts, InstanceStatus.InProgress);
 }
 
 /** Success needs at least the minimum of succeeded hosts, and at least one. */

@@ -43,8 +43,8 @@ import type {
 export function startDeployment(input: StartInput, now: number): StepResult {
   const ordered = orderHosts(input.candidates);
   const deploymentId = input.context.deploymentId;
-  const events = inPlaceEvents(input.withTrafficRouter);
-  const planned = planBatches(input.strategy, ordered);
+  const planned = planBatches(input, ordered);
+  const eventsOf = planned.ok ? planned.eventsOf : () => inPlaceEvents(input.withTrafficRouter);
   const state: DeploymentState = {
     deploymentId,
     status: DeploymentStatus.InProgress,
@@ -54,6 +54,7 @@ export function startDeployment(input: StartInput, now: number): StepResult {
       batches: planned.ok ? planned.batches : [],
       ...(planned.ok && planned.totalFailureBudget !== undefined ? { totalFailureBudget: planned.totalFailureBudget } : {}),
       minimumHealthy: computeMinimumHealthy(input.deploymentConfig, ordered.length),
+      ...(planned.ok && planned.environments ? { environments: planned.environments } : {}),
       deploymentConfigName: input.deploymentConfig.name,
       eventTimeoutMs: input.eventTimeoutMs,
       offlineEventTimeoutMs: input.offlineEventTimeoutMs,
@@ -68,7 +69,7 @@ export function startDeployment(input: StartInput, now: number): StepResult {
       healthy: candidate.online,
       online: candidate.online,
       ...(candidate.online ? {} : { offlineSince: now }),
-      events: events.map((name) => ({
+      events: eventsOf(candidate.hostId).map((name) => ({
         name,
         commandId: commandIdFor(deploymentId, candidate.hostId, name),
         status: LifecycleEventStatus.Pending,
@@ -90,17 +91,20 @@ export function startDeployment(input: StartInput, now: number): StepResult {
       message: `The ${input.strategy.type} strategy cannot be planned: ${planned.reason}.`,
     });
   }
-  const healthy = countHealthy(state.hosts);
-  const { minimumHealthy } = state.plan;
-  if (usesMinimumHealthy(state) && minimumHealthy > 0 && healthy <= minimumHealthy) {
+  const starved = state.plan.batches.find((batch) => {
+    const healthy = countHealthy(state.hosts.filter((host) => batch.hostIds.includes(host.hostId)));
+    return batch.concurrency === 'minimumHealthy' && (batch.minimumHealthy ?? 0) > 0 && healthy <= (batch.minimumHealthy ?? 0);
+  });
+  if (starved) {
+    const healthy = countHealthy(state.hosts.filter((host) => starved.hostIds.includes(host.hostId)));
     return finish({ ...state, hosts: state.hosts.map(skipHost) }, DeploymentStatus.Failed, now, {
       code: DeploymentErrorCode.HEALTH_CONSTRAINTS_INVALID,
       message:
-        `The configuration ${state.plan.deploymentConfigName} needs more than ${minimumHealthy} healthy hosts to deploy, ` +
-        `but ${healthy} of ${state.hosts.length} are healthy (offline hosts count as unhealthy).`,
+        `The configuration ${state.plan.deploymentConfigName} needs more than ${starved.minimumHealthy} healthy hosts to deploy, ` +
+        `but ${healthy} of ${starved.hostIds.length} are healthy (offline hosts count as unhealthy).`,
     });
   }
-  return advance(state, [record('info', `Deploying in ${state.plan.batches.length} batch(es): ${state.plan.batches.map((b) => b.label).join('; ')}`)], now);
+  return enterBatch(state, [record('info', `Deploying in ${state.plan.batches.length} batch(es): ${state.plan.batches.map((b) => b.label).join('; ')}`)], now);
 }
 
 export function step(state: DeploymentState, event: EngineEvent, now: number): StepResult {
@@ -117,8 +121,8 @@ export function step(state: DeploymentState, event: EngineEvent, now: number): S
         message: event.message ?? 'The deployment was stopped by a user.',
         rollback: event.rollback || state.plan.rollback.onStopRequest,
       });
-    case 'PROMOTE':
-      return onPromote(state, now);
+    case 'APPROVE':
+      return onApprove(state, event.approval, now);
     case 'ALARM':
       return onStop(state, now, {
         code: DeploymentErrorCode.ALARM_ACTIVE,
@@ -170,7 +174,12 @@ function continueHost(state: DeploymentState, hostIndex: number, eventIndex: num
       commands.push(record('warn', `${event.name} failed on ${host.name}; ignored (ignoreApplicationStopFailures)`, host, event));
     }
     const nextIndex = eventIndex + 1;
-    if (nextIndex < host.events.length) {
+    const batch = state.plan.batches[state.batchIndex];
+    if (nextIndex < host.events.length && batch?.untilEvent === host.events[nextIndex]!.name && batch.hostIds.includes(host.hostId)) {
+      // The host waits here for a later batch (blue/green: installed and validated, not yet taking traffic).
+      next = replaceHost(state, hostIndex, { ...host, status: InstanceStatus.Ready });
+      commands.push(record('info', `${host.name} is ready`, host));
+    } else if (nextIndex < host.events.length) {
       next = dispatchEvent(state, hostIndex, nextIndex, now, commands);
     } else {
       next = replaceHost(state, hostIndex, { ...host, status: InstanceStatus.Succeeded });
@@ -252,9 +261,9 @@ function expiryReason(state: DeploymentState, host: HostProgress, event: EventPr
   return undefined;
 }
 
-function onPromote(state: DeploymentState, now: number): StepResult {
-  if (state.status !== DeploymentStatus.Ready) return unchanged(state);
-  return nextBatch(state, [record('info', 'Promoted by a user')], now);
+function onApprove(state: DeploymentState, approval: 'promote' | 'continue', now: number): StepResult {
+  if (state.status !== DeploymentStatus.Ready || state.plan.batches[state.batchIndex]?.approval !== approval) return unchanged(state);
+  return nextBatch(state, [record('info', `${approval === 'promote' ? 'Promoted' : 'Continued'} by a user`)], now);
 }
 
 interface Ending {
@@ -310,11 +319,14 @@ function advance(state: DeploymentState, commands: Command[], now: number): Step
   let next = state;
   for (let hostIndex = 0; hostIndex < next.hosts.length; hostIndex++) {
     const host = next.hosts[hostIndex]!;
-    if (host.status !== InstanceStatus.Pending || !inBatch.has(host.hostId)) continue;
-    if (batch.concurrency === 'minimumHealthy' && launchCapacity(next) <= 0) break;
+    const nextEvent = host.events.findIndex((e) => e.status === LifecycleEventStatus.Pending);
+    // A Ready host waits for a later batch; the batch that stopped it before `untilEvent` does not restart it.
+    const waiting = host.status === InstanceStatus.Pending || (host.status === InstanceStatus.Ready && host.events[nextEvent]?.name !== batch.untilEvent);
+    if (!waiting || !inBatch.has(host.hostId)) continue;
+    if (batch.concurrency === 'minimumHealthy' && launchCapacity(next, batch) <= 0) break;
     if (batch.failureBudget !== undefined && overBudget(next, batch)) break;
     next = replaceHost(next, hostIndex, { ...host, status: InstanceStatus.InProgress });
-    next = dispatchEvent(next, hostIndex, 0, now, commands);
+    next = dispatchEvent(next, hostIndex, nextEvent, now, commands);
   }
 
   const batchHosts = next.hosts.filter((host) => inBatch.has(host.hostId));
@@ -323,6 +335,10 @@ function advance(state: DeploymentState, commands: Command[], now: number): Step
   const failedSummary = describeFailedHosts(next.hosts);
   if (batch.failureBudget !== undefined && overBudget(next, batch)) {
     return failRemaining(next, commands, now, `${batch.label} failed: ${batchFailures(next, batch)} host(s) failed, ${describeBudget(next, batch)}. ${failedSummary}`);
+  }
+  const served = countHosts(batchHosts, InstanceStatus.Succeeded) + countHosts(batchHosts, InstanceStatus.Ready);
+  if (batch.concurrency === 'minimumHealthy' && countHosts(batchHosts, InstanceStatus.Pending) === 0 && served < Math.max(batch.minimumHealthy ?? 0, 1)) {
+    return failRemaining(next, commands, now, `${batch.label}: ${served} of ${batchHosts.length} hosts succeeded; ${Math.max(batch.minimumHealthy ?? 0, 1)} are needed. ${failedSummary}`);
   }
   if (countHosts(batchHosts, InstanceStatus.Pending) > 0) {
     // Only the minimum-healthy rule leaves hosts pending with nothing in flight: no capacity is left.
@@ -334,7 +350,7 @@ function advance(state: DeploymentState, commands: Command[], now: number): Step
         `${next.plan.deploymentConfigName} needs ${next.plan.minimumHealthy} healthy; the remaining hosts were skipped. ${failedSummary}`,
     );
   }
-  if (batch.bakeMs > 0 && state.batchIndex < state.plan.batches.length - 1) {
+  if (batch.bakeMs > 0) {
     const split = canaryTrafficCommand(next, batch);
     return withWakeup(
       { ...next, status: DeploymentStatus.Baking, bakeUntil: now + batch.bakeMs },
@@ -349,8 +365,8 @@ function endBatch(state: DeploymentState, commands: Command[], now: number): Ste
   const { bakeUntil: _done, ...rest } = state;
   const batch = state.plan.batches[state.batchIndex]!;
   const last = state.batchIndex >= state.plan.batches.length - 1;
-  if (!last && batch.approval === 'promote') {
-    return withWakeup({ ...rest, status: DeploymentStatus.Ready }, [...commands, record('info', `${batch.label} done; waiting for promote`)]);
+  if (!last && batch.approval) {
+    return withWakeup({ ...rest, status: DeploymentStatus.Ready }, [...commands, record('info', `${batch.label}: waiting for ${batch.approval}`)]);
   }
   if (!last) return nextBatch({ ...rest, status: DeploymentStatus.InProgress }, commands, now);
   return finishByOutcome({ ...rest, status: DeploymentStatus.InProgress }, commands, now);
@@ -361,7 +377,21 @@ function nextBatch(state: DeploymentState, commands: Command[], now: number): St
   const moved: DeploymentState = { ...state, status: DeploymentStatus.InProgress, batchIndex: state.batchIndex + 1 };
   // Leaving a canary batch returns traffic to normal weights before the rest deploys.
   const restore = previous.canaryTraffic ? [restoreTraffic()] : [];
-  return advance(moved, [...commands, ...restore], now);
+  return enterBatch(moved, [...commands, ...restore], now);
+}
+
+/** Starts the current batch: first its traffic shift (blue/green), then its hosts. */
+function enterBatch(state: DeploymentState, commands: Command[], now: number): StepResult {
+  const shift = state.plan.batches[state.batchIndex]?.trafficShift;
+  if (!shift) return advance(state, commands, now);
+  // Only hosts still fit for service take traffic: a replacement host that failed its install gets none.
+  const receivers = state.hosts.filter((h) => shift.toHostIds.includes(h.hostId) && h.status !== InstanceStatus.Failed && h.status !== InstanceStatus.Skipped);
+  const others = state.hosts.filter((h) => !shift.toHostIds.includes(h.hostId));
+  const shares = [
+    ...receivers.map((h) => ({ hostId: h.hostId, percent: shift.percent / Math.max(receivers.length, 1) })),
+    ...(shift.percent < 100 ? others.map((h) => ({ hostId: h.hostId, percent: (100 - shift.percent) / Math.max(others.length, 1) })) : []),
+  ];
+  return advance(state, [...commands, { type: 'SET_TRAFFIC_SPLIT', shares, matchedHostIds: [] }, record('info', state.plan.batches[state.batchIndex]!.label)], now);
 }
 
 function finishByOutcome(state: DeploymentState, commands: Command[], now: number): StepResult {
@@ -464,8 +494,10 @@ function finish(
   const finished: DeploymentState = { ...rest, status, completedAt: now, ...(errorInformation ? { errorInformation } : {}) };
   commands.push(record(status === DeploymentStatus.Succeeded ? 'info' : 'warn', `Deployment ${status}${errorInformation ? `: ${errorInformation.message}` : ''}`));
   const targets = hostsThatReceivedRevision(finished);
-  if (rollbackWanted && state.context.creator !== 'rollback' && targets.length > 0) {
-    commands.push({ type: 'START_ROLLBACK', hostIds: targets, reason: errorInformation?.message ?? status });
+  const kind = state.plan.strategy === 'blueGreen' ? (trafficMoved(state) ? 'reroute' : undefined) : 'redeploy';
+  // A blue/green deployment whose traffic never moved needs no rollback: the original environment still serves.
+  if (rollbackWanted && kind && state.context.creator !== 'rollback' && targets.length > 0) {
+    commands.push({ type: 'START_ROLLBACK', hostIds: kind === 'reroute' ? state.hosts.map((h) => h.hostId) : targets, reason: errorInformation?.message ?? status, kind });
   }
   return { state: finished, commands };
 }
@@ -486,8 +518,8 @@ function withWakeup(state: DeploymentState, commands: Command[]): StepResult {
   return { state: { ...rest, wakeupAt: earliest }, commands: [...commands, { type: 'SCHEDULE_WAKEUP', at: earliest }] };
 }
 
-/** Whether the reference's minimum-healthy rule governs this deployment (it does unless batches have budgets). */
-const usesMinimumHealthy = (state: DeploymentState): boolean => state.plan.batches.some((batch) => batch.concurrency === 'minimumHealthy');
+/** Whether a blue/green deployment has started moving traffic to the new environment. */
+const trafficMoved = (state: DeploymentState): boolean => state.plan.batches.slice(0, state.batchIndex + 1).some((batch) => batch.trafficShift);
 
 const offlineDeadlineOf = (state: DeploymentState, host: HostProgress): number | undefined =>
   !host.online && host.offlineSince !== undefined ? host.offlineSince + state.plan.offlineEventTimeoutMs : undefined;

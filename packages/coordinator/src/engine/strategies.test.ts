@@ -104,7 +104,7 @@ describe('canary', () => {
     expect(split?.type === 'SET_TRAFFIC_SPLIT' ? split.shares : []).toContainEqual({ hostId: 'h01', percent: 10 });
     expect(run.now).toBeGreaterThanOrEqual(30_000);
 
-    const promoted = step(run.state, { type: 'PROMOTE' }, run.now + 1);
+    const promoted = step(run.state, { type: 'APPROVE', approval: 'promote' }, run.now + 1);
     expect(splits(promoted.commands)).toEqual([{ type: 'SET_TRAFFIC_SPLIT', shares: null, matchedHostIds: [] }]);
     run = drive({ state: promoted.state, now: run.now + 1, commands: [...run.commands, ...promoted.commands] });
     expect(run.state.status).toBe('Succeeded');

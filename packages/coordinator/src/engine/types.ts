@@ -50,10 +50,17 @@ export interface BatchPlan {
   readonly hostIds: readonly string[];
   /** `minimumHealthy`: the reference's rule decides how many hosts run at once; `all`: the whole batch at once. */
   readonly concurrency: 'minimumHealthy' | 'all';
+  /** With `minimumHealthy` concurrency: the minimum computed over this batch's hosts. */
+  readonly minimumHealthy?: number;
   /** Failed hosts the batch tolerates; absent: the minimum-healthy rule decides. */
   readonly failureBudget?: number;
+  /** The batch's hosts stop before this event and wait (`Ready`) for a later batch to take them on. */
+  readonly untilEvent?: LifecycleEventName;
+  /** At the batch's start, these hosts get `percent` of the traffic and the others the rest (blue/green shifting). */
+  readonly trafficShift?: { readonly toHostIds: readonly string[]; readonly percent: number };
   readonly bakeMs: number;
-  readonly approval?: 'promote';
+  /** After the batch (and its bake), wait for a person: `promote` after a canary, `continue` for a blue/green ready wait. */
+  readonly approval?: 'promote' | 'continue';
   /** A canary batch with a traffic router: its share of requests and whether matched requests go to it. */
   readonly canaryTraffic?: { readonly weightPercent?: number; readonly match: boolean };
 }
@@ -79,6 +86,8 @@ export interface DeploymentPlan {
   readonly offlineEventTimeoutMs: number;
   readonly ignoreApplicationStopFailures: boolean;
   readonly rollback: RollbackPolicy;
+  /** Blue/green: the environment that served traffic before, and the one this deployment brings in. */
+  readonly environments?: { readonly original: string; readonly replacement: string };
 }
 
 export interface ErrorInformation {
@@ -122,6 +131,10 @@ export interface StartInput {
   readonly strategy: Strategy;
   /** With a traffic router the in-place lifecycle gains the Block/Allow traffic events. */
   readonly withTrafficRouter: boolean;
+  /** Blue/green: the environment serving traffic now (tag value); the other one receives the deployment. */
+  readonly liveEnvironment?: string;
+  /** A blue/green rollback: only move traffic back from `replacement` to `original`; nothing is installed. */
+  readonly reroute?: { readonly original: string; readonly replacement: string };
   readonly eventTimeoutMs: number;
   readonly offlineEventTimeoutMs: number;
   readonly rollback: RollbackPolicy;
@@ -139,8 +152,8 @@ export type EngineEvent =
   | { readonly type: 'HOST_CONNECTIVITY'; readonly hostId: string; readonly online: boolean }
   | { readonly type: 'WAKEUP' }
   | { readonly type: 'STOP'; readonly rollback: boolean; readonly message?: string }
-  /** A person approves the next batch (`baton deployment promote`). */
-  | { readonly type: 'PROMOTE' }
+  /** A person lets the deployment go on (`baton deployment promote` after a canary, `continue` for blue/green). */
+  | { readonly type: 'APPROVE'; readonly approval: 'promote' | 'continue' }
   /** An alarm of the group fired while the deployment ran or baked. */
   | { readonly type: 'ALARM'; readonly name: string; readonly message: string }
   /** A health check failed on a host of the deployment (after its events, or while baking). */
@@ -166,7 +179,13 @@ export type Command =
    */
   | { readonly type: 'SET_TRAFFIC_SPLIT'; readonly shares: readonly { hostId: string; percent: number }[] | null; readonly matchedHostIds: readonly string[] }
   /** Redeploy the group's last successful revision to these hosts, linked to this deployment. */
-  | { readonly type: 'START_ROLLBACK'; readonly hostIds: readonly string[]; readonly reason: string };
+  | {
+      readonly type: 'START_ROLLBACK';
+      readonly hostIds: readonly string[];
+      readonly reason: string;
+      /** `redeploy` the last successful revision, or (blue/green after traffic moved) `reroute` traffic back. */
+      readonly kind: 'redeploy' | 'reroute';
+    };
 
 
 export interface StepResult {

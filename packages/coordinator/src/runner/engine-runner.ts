@@ -57,7 +57,8 @@ export interface RunnerOptions {
 const ROLLBACK_STRATEGY = Strategy.parse({ type: 'inPlace' });
 
 export type StopOutcome = 'stopped' | 'already-finished' | 'not-found';
-export type PromoteOutcome = 'promoted' | 'not-waiting' | 'not-found';
+export type ApproveOutcome = 'approved' | 'not-waiting' | 'not-found';
+export type RollbackOutcome = 'started' | 'nothing-to-undo' | 'not-found';
 
 export class EngineRunner {
   readonly watch = new DeploymentWatch();
@@ -128,13 +129,35 @@ export class EngineRunner {
     return stopped ? 'stopped' : 'already-finished';
   }
 
-  /** Lets a deployment waiting for a person (`Ready`, after a canary) go on with its next batch. */
-  promote(deploymentId: string): PromoteOutcome {
+  /**
+   * A manual rollback: a running deployment stops and rolls back; a finished one is undone by a rollback
+   * deployment (a reroute for blue/green once traffic moved, else a redeploy of the previous good revision).
+   */
+  rollback(deploymentId: string): RollbackOutcome {
+    if (this.active.has(deploymentId)) {
+      this.dispatch(deploymentId, { type: 'STOP', rollback: true, message: 'Rolled back by a user.' });
+      return 'started';
+    }
+    const state = this.progress.load(deploymentId);
+    if (!state) return getDeployment(this.db, deploymentId) ? 'nothing-to-undo' : 'not-found';
+    if (state.context.creator === 'rollback' || getDeployment(this.db, deploymentId)?.rollbackInfo?.rollbackDeploymentId) return 'nothing-to-undo';
+    const received = state.hosts.filter((h) => h.events.some((e) => e.status !== 'Pending' && e.status !== 'Skipped')).map((h) => h.hostId);
+    if (received.length === 0) return 'nothing-to-undo';
+    const moved = state.plan.batches.some((batch) => batch.trafficShift);
+    this.startRollback(state, state.plan.strategy === 'blueGreen' && moved ? state.hosts.map((h) => h.hostId) : received, 'requested by a user', state.plan.strategy === 'blueGreen' && moved ? 'reroute' : 'redeploy');
+    return 'started';
+  }
+
+  /**
+   * Lets a deployment waiting for a person (`Ready`) go on: `promote` after a canary, `continue` after a
+   * blue/green environment is ready.
+   */
+  approve(deploymentId: string, approval: 'promote' | 'continue'): ApproveOutcome {
     const state = this.active.get(deploymentId);
     if (!state) return getDeployment(this.db, deploymentId) ? 'not-waiting' : 'not-found';
-    if (state.status !== DeploymentStatus.Ready) return 'not-waiting';
-    this.dispatch(deploymentId, { type: 'PROMOTE' });
-    return 'promoted';
+    if (state.status !== DeploymentStatus.Ready || state.plan.batches[state.batchIndex]?.approval !== approval) return 'not-waiting';
+    this.dispatch(deploymentId, { type: 'APPROVE', approval });
+    return 'approved';
   }
 
   /** An alarm of the group fired: every active deployment of the group stops (`ALARM_ACTIVE`). */
@@ -227,7 +250,7 @@ export class EngineRunner {
           this.logger[command.level]({ deploymentId: id, hostId: command.hostId, event: command.event }, command.message);
           break;
         case 'START_ROLLBACK':
-          this.startRollback(id, command.hostIds, command.reason);
+          this.startRollback(state, command.hostIds, command.reason, command.kind);
           break;
         case 'ROUTE_TRAFFIC':
           this.carryOutRoute(state, command);
@@ -285,8 +308,10 @@ export class EngineRunner {
         context,
         deploymentConfig: group.deploymentConfig,
         candidates: this.candidatesFor(next, group.id),
-        strategy: next.creator === 'rollback' ? ROLLBACK_STRATEGY : group.strategy,
+        strategy: next.creator === 'rollback' && !next.options.reroute ? ROLLBACK_STRATEGY : group.strategy,
         withTrafficRouter: group.trafficRouter !== undefined,
+        ...(next.options.reroute ? { reroute: next.options.reroute } : {}),
+        ...(group.strategy.type === 'blueGreen' ? { liveEnvironment: this.liveEnvironment(group.id) } : {}),
         eventTimeoutMs: this.options.eventTimeoutMs,
         offlineEventTimeoutMs: this.options.offlineEventTimeoutMs,
         rollback: rollbackPolicy(group, next),
@@ -317,37 +342,55 @@ export class EngineRunner {
     });
   }
 
-  /** A rollback is a new deployment of the group's last successful revision, linked both ways. */
-  private startRollback(failedId: string, hostIds: readonly string[], reason: string): void {
-    const failed = getDeployment(this.db, failedId);
-    if (!failed) return;
-    const last = lastSuccessfulDeployment(this.db, failed.groupId, failedId);
-    if (!last) {
-      setRollbackInfo(this.db, failedId, { rollbackMessage: 'No previous successful revision in this group: nothing to roll back to.' });
-      this.watch.notify(failedId);
+  /**
+   * A rollback is a new deployment linked both ways to the one it undoes: a redeploy of the group's last
+   * successful revision, or — for blue/green once traffic moved — a reroute of traffic back to the original
+   * environment, which installs nothing.
+   */
+  private startRollback(failed: DeploymentState, hostIds: readonly string[], reason: string, kind: 'redeploy' | 'reroute'): void {
+    const record = getDeployment(this.db, failed.deploymentId);
+    if (!record) return;
+    const last = lastSuccessfulDeployment(this.db, record.groupId, record.id);
+    const environments = failed.plan.environments;
+    if (kind === 'redeploy' && !last) {
+      setRollbackInfo(this.db, record.id, { rollbackMessage: 'No previous successful revision in this group: nothing to roll back to.' });
+      this.watch.notify(record.id);
       return;
     }
     const rollback = insertDeployment(
       this.db,
       {
-        applicationId: failed.applicationId,
-        groupId: failed.groupId,
-        revisionId: last.revisionId,
+        applicationId: record.applicationId,
+        groupId: record.groupId,
+        // A reroute installs nothing; it records the revision the original environment runs, when Baton knows it.
+        revisionId: last?.revisionId ?? record.revisionId,
         creator: 'rollback',
         // The failed revision's ApplicationStop may be what is broken: it must not block the way back.
-        options: { ...failed.options, ignoreApplicationStopFailures: true, autoRollback: false },
+        options: {
+          ...record.options,
+          ignoreApplicationStopFailures: true,
+          autoRollback: false,
+          ...(kind === 'reroute' && environments ? { reroute: { original: environments.original, replacement: environments.replacement } } : {}),
+        },
         targetHostIds: hostIds,
-        rollbackInfo: { rollbackTriggeringDeploymentId: failedId },
+        rollbackInfo: { rollbackTriggeringDeploymentId: record.id },
       },
       new Date(this.clock()),
     );
-    setRollbackInfo(this.db, failedId, {
-      rollbackDeploymentId: rollback.id,
-      rollbackMessage: `Rolled back to the revision of ${last.id} on ${hostIds.length} host(s): ${reason}`,
-    });
-    this.watch.notify(failedId);
-    this.logger.warn({ deploymentId: failedId, rollbackDeploymentId: rollback.id }, 'starting rollback');
-    this.startNext(failed.groupId);
+    const what =
+      kind === 'reroute' && environments
+        ? `moving traffic back to ${environments.original}`
+        : `redeploying the revision of ${last!.id} to ${hostIds.length} host(s)`;
+    setRollbackInfo(this.db, record.id, { rollbackDeploymentId: rollback.id, rollbackMessage: `Rollback ${rollback.id} started, ${what}: ${reason}` });
+    this.watch.notify(record.id);
+    this.logger.warn({ deploymentId: record.id, rollbackDeploymentId: rollback.id, kind }, 'starting rollback');
+    this.startNext(record.groupId);
+  }
+
+  /** The environment serving traffic: the replacement of the group's last successful blue/green deployment. */
+  private liveEnvironment(groupId: string): string | undefined {
+    const last = lastSuccessfulDeployment(this.db, groupId);
+    return last ? this.progress.load(last.id)?.plan.environments?.replacement : undefined;
   }
 }
 

@@ -5,6 +5,7 @@
  * thousand touches a few small rows.
  */
 import {
+  LifecycleEventNameSchema,
   StrategyType,
   type DeploymentContext,
   type DeploymentStatus,
@@ -23,9 +24,12 @@ const StoredBatch = z.object({
   label: z.string(),
   hostIds: z.array(z.string()),
   concurrency: z.enum(['minimumHealthy', 'all']),
+  minimumHealthy: z.number().optional(),
   failureBudget: z.number().optional(),
+  untilEvent: LifecycleEventNameSchema.optional(),
+  trafficShift: z.object({ toHostIds: z.array(z.string()), percent: z.number() }).optional(),
   bakeMs: z.number(),
-  approval: z.literal('promote').optional(),
+  approval: z.enum(['promote', 'continue']).optional(),
   canaryTraffic: z.object({ weightPercent: z.number().optional(), match: z.boolean() }).optional(),
 });
 
@@ -39,6 +43,7 @@ const StoredPlan = z.object({
   offlineEventTimeoutMs: z.number(),
   ignoreApplicationStopFailures: z.boolean(),
   rollback: z.object({ onFailure: z.boolean(), onAlarm: z.boolean(), onStopRequest: z.boolean() }),
+  environments: z.object({ original: z.string(), replacement: z.string() }).optional(),
 }) satisfies z.ZodType<DeploymentPlan>;
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
@@ -255,6 +260,8 @@ function toContext(row: ContextRow): DeploymentContext {
     revision: { sha256: row.sha256, size: row.size, bundleType: row.bundle_type },
     ...(options.fileExistsBehavior ? { fileExistsBehavior: options.fileExistsBehavior } : {}),
     ignoreApplicationStopFailures: options.ignoreApplicationStopFailures,
+    // Tells the agent which revision's scripts the traffic hooks take (the reference's rollback column).
+    ...(options.reroute ? { blueGreenRollback: true } : {}),
   };
 }
 

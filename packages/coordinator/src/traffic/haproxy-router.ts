@@ -40,7 +40,10 @@ export class HaproxyRouter implements TrafficRouter {
     const gaining = weights.filter(([, weight]) => weight > 0);
     const losing = weights.filter(([, weight]) => weight === 0);
     for (const [hostName, weight] of [...gaining, ...losing]) {
-      await this.api.setServerWeight(this.spec.backend, this.serverOf(hostName), weight);
+      const server = this.serverOf(hostName);
+      await this.api.setServerWeight(this.spec.backend, server, weight);
+      // A host given a share serves it, even if it was drained before (blue/green swaps environments).
+      if (weight > 0) await this.api.setServerState(this.spec.backend, server, ServerState.Ready);
     }
   }
 

@@ -34,7 +34,8 @@ export interface TrafficRouter {
   allow(hostName: string): Promise<void>;
   /**
    * Splits the backend's traffic: each named host gets its share (percent, 0–100, summing to 100); mapped
-   * hosts not named get none. States are left alone, so the shares hold among hosts that are allowed.
+   * hosts not named get none. A host given a share is put in service (a drained environment can take traffic
+   * back); hosts with no share keep their state but receive nothing.
    */
   setWeights(shares: Readonly<Record<string, number>>): Promise<void>;
   /** Puts every mapped host back to its configured weight (the end of a weighted split). */

@@ -60,13 +60,28 @@ export const registerDeploymentCommands: RegisterCommands = (program, context) =
     });
 
   deployment
-    .command('promote')
-    .description('let a deployment waiting after its canary (status Ready) deploy the rest')
+    .command('rollback')
+    .description('undo a deployment: stop and roll back a running one, or roll back a finished one')
     .argument('<id>', 'deployment id')
     .action(async (id: string) => {
-      const view = await context.client().post<DeploymentView>(`/api/v1/deployments/${encodeURIComponent(id)}/promote`);
-      context.print(view, () => `${view.deploymentId}: ${view.status}`);
+      const view = await context.client().post<DeploymentView>(`/api/v1/deployments/${encodeURIComponent(id)}/rollback`);
+      context.print(view, () => `${view.deploymentId}: ${view.status}${view.rollbackInfo?.rollbackMessage ? ` — ${view.rollbackInfo.rollbackMessage}` : ''}`);
     });
+
+  const approvals = [
+    ['promote', 'let a deployment waiting after its canary (status Ready) deploy the rest'],
+    ['continue', 'let a blue/green deployment whose new environment is ready (status Ready) shift traffic'],
+  ] as const;
+  for (const [approval, description] of approvals) {
+    deployment
+      .command(approval)
+      .description(description)
+      .argument('<id>', 'deployment id')
+      .action(async (id: string) => {
+        const view = await context.client().post<DeploymentView>(`/api/v1/deployments/${encodeURIComponent(id)}/${approval}`);
+        context.print(view, () => `${view.deploymentId}: ${view.status}`);
+      });
+  }
 
   deployment
     .command('wait')

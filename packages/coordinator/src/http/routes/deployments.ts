@@ -97,13 +97,26 @@ export const deploymentRoutes =
       return c.json({ version: runner.watch.version(id) });
     });
 
-    /** A deployment waiting for a person (`Ready` after a canary's bake) goes on with its next batch. */
-    api.post('/deployments/:id/promote', (c) => {
+    /** A deployment waiting for a person (`Ready`) goes on: `promote` after a canary, `continue` for blue/green. */
+    for (const approval of ['promote', 'continue'] as const) {
+      api.post(`/deployments/:id/${approval}`, (c) => {
+        const id = c.req.param('id');
+        const outcome = runner.approve(id, approval);
+        if (outcome === 'not-found') throw new ApiError(404, 'NOT_FOUND', `deployment '${id}' not found`);
+        if (outcome === 'not-waiting') {
+          throw new ApiError(409, 'DEPLOYMENT_NOT_WAITING', `deployment '${id}' is not waiting for ${approval} (only a Ready deployment at that step is)`);
+        }
+        return c.json(readDeployment(db, id));
+      });
+    }
+
+    /** Undoes a deployment: stops and rolls back a running one, starts a rollback of a finished one. */
+    api.post('/deployments/:id/rollback', (c) => {
       const id = c.req.param('id');
-      const outcome = runner.promote(id);
+      const outcome = runner.rollback(id);
       if (outcome === 'not-found') throw new ApiError(404, 'NOT_FOUND', `deployment '${id}' not found`);
-      if (outcome === 'not-waiting') {
-        throw new ApiError(409, 'DEPLOYMENT_NOT_WAITING', `deployment '${id}' is not waiting to be promoted (only a Ready deployment is)`);
+      if (outcome === 'nothing-to-undo') {
+        throw new ApiError(409, 'NOTHING_TO_ROLL_BACK', `deployment '${id}' reached no host, is a rollback itself, or was already rolled back`);
       }
       return c.json(readDeployment(db, id));
     });
