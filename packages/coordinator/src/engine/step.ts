@@ -156,8 +156,8 @@ function onEventResult(state: DeploymentState, result: Extract<EngineEvent, { ty
     diagnostics: result.diagnostics,
   };
   const recorded = replaceEvent(state, found.hostIndex, found.eventIndex, finished);
-  // After a stop the host's outcome is settled; the late result is still recorded for the timeline.
-  if (isTerminalDeploymentStatus(state.status)) return unchanged(recorded);
+  // After a stop, or once a failed health check settled the host's outcome, the late result is only recorded.
+  if (isTerminalDeploymentStatus(state.status) || state.hosts[found.hostIndex]!.status !== InstanceStatus.InProgress) return unchanged(recorded);
   return continueHost(recorded, found.hostIndex, found.eventIndex, now);
 }
 
@@ -218,7 +218,9 @@ function onHostUnhealthy(state: DeploymentState, hostId: string, message: string
   if (isTerminalDeploymentStatus(state.status)) return unchanged(state);
   const hostIndex = state.hosts.findIndex((host) => host.hostId === hostId);
   const host = state.hosts[hostIndex];
-  if (!host || host.status === InstanceStatus.Failed || host.status === InstanceStatus.Skipped) return unchanged(state);
+  // Only a host this deployment has reached can be judged by its health checks.
+  const reached = host && (host.status === InstanceStatus.InProgress || host.status === InstanceStatus.Succeeded || host.status === InstanceStatus.Ready);
+  if (!host || !reached) return unchanged(state);
   const lastDone = host.events.reduce((last, e, i) => (e.status === LifecycleEventStatus.Pending ? last : i), -1);
   return advance(failHost(state, hostIndex, lastDone), [record('warn', `${host.name} is unhealthy: ${message}`, host)], now);
 }
@@ -458,7 +460,7 @@ function dispatchEvent(state: DeploymentState, hostIndex: number, eventIndex: nu
 function canaryTrafficCommand(state: DeploymentState, batch: BatchPlan): Command[] {
   if (!batch.canaryTraffic) return [];
   const canaries = state.hosts.filter((h) => batch.hostIds.includes(h.hostId) && h.status === InstanceStatus.Succeeded);
-  const others = state.hosts.filter((h) => !batch.hostIds.includes(h.hostId));
+  const others = state.hosts.filter((h) => !batch.hostIds.includes(h.hostId) && h.status !== InstanceStatus.Failed);
   const weight = batch.canaryTraffic.weightPercent;
   const shares =
     weight === undefined || canaries.length === 0

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../store/database.js';
+import { updateDeploymentGroup } from '../store/deployment-groups.js';
+import { enrollHost } from '../store/hosts.js';
 import { readDeployment, type DeploymentView } from '../store/deployment-read-model.js';
 import { insertDeployment, listDeployments, type DeploymentRecord, type NewDeployment } from '../store/deployments.js';
 import { activeResources, expectNothingLeaked } from '../testing/active-resources.test-support.js';
@@ -362,6 +364,41 @@ describe('EngineRunner', () => {
       startRunner();
       expect(view(waiting.id).status).toBe('InProgress');
       expect(fleet.pending()).toHaveLength(1);
+    });
+  });
+
+  describe('new and returning hosts', () => {
+    it("sends the group's last successful revision to a host that joins, and only to it", () => {
+      const runner = start();
+      const first = deploy(runner, 1);
+      fleet.answerAll();
+      expect(view(first.id).status).toBe('Succeeded');
+
+      const { host } = enrollHost(db, { name: 'web-4', tags: { env: 'prod' } }, new Date(now));
+      fleet.connect(host.id);
+      const update = listDeployments(db).find((d) => d.creator === 'autoUpdate')!;
+      expect(update).toMatchObject({ revisionId: fixture.revisions[1]!.id, targetHostIds: [host.id] });
+      fleet.answerAll();
+      expect(view(update.id)).toMatchObject({ status: 'Succeeded', instances: [{ hostId: host.id, status: 'Succeeded' }] });
+
+      // Reconnecting later asks for nothing more: the host holds the revision.
+      fleet.disconnect(host.id);
+      fleet.connect(host.id);
+      expect(listDeployments(db).filter((d) => d.creator === 'autoUpdate')).toHaveLength(1);
+    });
+
+    it('leaves a joining host alone when the group says IGNORE, or has never succeeded', () => {
+      const runner = start();
+      const { host } = enrollHost(db, { name: 'web-4', tags: { env: 'prod' } }, new Date(now));
+      fleet.connect(host.id);
+      expect(listDeployments(db)).toHaveLength(0);
+
+      deploy(runner);
+      fleet.answerAll();
+      updateDeploymentGroup(db, fixture.group.id, { outdatedInstances: 'IGNORE' }, new Date(now));
+      const { host: late } = enrollHost(db, { name: 'web-5', tags: { env: 'prod' } }, new Date(now));
+      fleet.connect(late.id);
+      expect(listDeployments(db).filter((d) => d.creator === 'autoUpdate')).toHaveLength(0);
     });
   });
 

@@ -37,6 +37,7 @@ import { getHost } from '../store/hosts.js';
 import { createTrafficRouter } from '../traffic/create-router.js';
 import type { TrafficRouter } from '../traffic/traffic-router.js';
 import { DeploymentWatch } from './deployment-watch.js';
+import { outdatedUpdatesFor } from './outdated-instances.js';
 import { routeTraffic, splitTraffic, type RouterFactory } from './traffic-driver.js';
 import { WakeupTimers } from './wakeup-timers.js';
 
@@ -218,6 +219,28 @@ export class EngineRunner {
     if (!online) return;
     // Redeliver what the host has not answered: it drops commands it already ran and resends their results.
     for (const message of this.progress.outboxFor(hostId)) this.messenger.send(hostId, message as CoordinatorMessage);
+    this.updateOutdatedHost(hostId);
+  }
+
+  /** A new or returning host receives the last successful revision of each group it belongs to. */
+  private updateOutdatedHost(hostId: string): void {
+    const host = getHost(this.db, hostId);
+    if (!host) return;
+    for (const { group, revisionOf } of outdatedUpdatesFor(this.db, host)) {
+      const update = this.create({
+        applicationId: group.applicationId,
+        groupId: group.id,
+        revisionId: revisionOf.revisionId,
+        creator: 'autoUpdate',
+        options: {
+          ...revisionOf.options,
+          autoRollback: false,
+          description: `${host.name} joined or came back: it receives the revision of ${revisionOf.id}, the group's last successful deployment`,
+        },
+        targetHostIds: [hostId],
+      });
+      this.logger.info({ deploymentId: update.id, hostId, groupId: group.id }, 'updating an outdated host');
+    }
   }
 
   private dispatch(deploymentId: string, event: EngineEvent): void {

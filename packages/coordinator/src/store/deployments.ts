@@ -19,6 +19,9 @@ export const DeploymentOptions = z.object({
 });
 export type DeploymentOptions = z.infer<typeof DeploymentOptions>;
 
+/** Who asked: a user, a rollback, or the automatic update of a new or returning host. */
+export type DeploymentCreator = 'user' | 'rollback' | 'autoUpdate';
+
 export const RollbackInfo = z.object({
   rollbackDeploymentId: z.string().optional(),
   rollbackTriggeringDeploymentId: z.string().optional(),
@@ -35,7 +38,7 @@ export interface DeploymentRecord {
   readonly groupId: string;
   readonly revisionId: string;
   readonly status: DeploymentStatus;
-  readonly creator: 'user' | 'rollback';
+  readonly creator: DeploymentCreator;
   readonly options: DeploymentOptions;
   readonly errorCode: string | undefined;
   readonly errorMessage: string | undefined;
@@ -54,7 +57,7 @@ interface DeploymentRow {
   group_id: string;
   revision_id: string;
   status: DeploymentStatus;
-  creator: 'user' | 'rollback';
+  creator: DeploymentCreator;
   options: string;
   error_code: string | null;
   error_message: string | null;
@@ -87,7 +90,7 @@ export interface NewDeployment {
   readonly applicationId: string;
   readonly groupId: string;
   readonly revisionId: string;
-  readonly creator: 'user' | 'rollback';
+  readonly creator: DeploymentCreator;
   readonly options: DeploymentOptions;
   readonly targetHostIds?: readonly string[];
   readonly rollbackInfo?: RollbackInfo;
@@ -159,6 +162,19 @@ export function listGroupsWithWaitingDeployments(db: Database): string[] {
     .prepare<[], { group_id: string }>(`SELECT DISTINCT group_id FROM deployments WHERE status IN ('Created', 'Queued')`)
     .all()
     .map((row) => row.group_id);
+}
+
+/**
+ * Hosts that a deployment of the group will reach without further ado: the explicit targets of its waiting
+ * or active deployments (a deployment to the whole group counts every host in it at its start).
+ */
+export function listWaitingTargets(db: Database, groupId: string): Set<string> {
+  const rows = db
+    .prepare<[string], { target_host_ids: string | null }>(
+      `SELECT target_host_ids FROM deployments WHERE group_id = ? AND status IN ('Created', 'Queued', 'InProgress', 'Baking', 'Ready')`,
+    )
+    .all(groupId);
+  return new Set(rows.flatMap((row) => (row.target_host_ids === null ? [] : parseStoredJson(HostIds, row.target_host_ids, 'targets'))));
 }
 
 /** The next deployment to start in a group: rollbacks first (they repair), then creation order. */

@@ -23,3 +23,13 @@ export function hostHistoryInGroup(db: Database, groupId: string): Map<string, H
   }
   return history;
 }
+
+/** The revision of the group's most recent finished deployment to one host (indexed by host). */
+export function lastRevisionOnHost(db: Database, groupId: string, hostId: string): string | undefined {
+  return db
+    .prepare<[string, string], { revision_id: string }>(
+      `SELECT d.revision_id FROM deployment_hosts dh JOIN deployments d ON d.id = dh.deployment_id
+       WHERE dh.host_id = ? AND d.group_id = ? AND dh.status IN ('Succeeded', 'Failed') ORDER BY d.seq DESC LIMIT 1`,
+    )
+    .get(hostId, groupId)?.revision_id;
+}

@@ -13,8 +13,11 @@ export const DeploymentContext = z.object({
   applicationName: z.string(),
   deploymentGroupName: z.string(),
   deploymentGroupId: z.string(),
-  /** `user` for a deployment someone asked for, `rollback` for one Baton created to undo another. */
-  creator: z.enum(['user', 'rollback']),
+  /**
+   * `user` for a deployment someone asked for, `rollback` for one Baton created to undo another, `autoUpdate`
+   * for the group's last successful revision sent to a new or returning host.
+   */
+  creator: z.enum(['user', 'rollback', 'autoUpdate']),
   revision: z.object({ sha256: Sha256Hex, size: z.number().int().nonnegative(), bundleType: BundleType }),
   fileExistsBehavior: FileExistsBehavior.optional(),
   ignoreApplicationStopFailures: z.boolean(),
