@@ -19,7 +19,7 @@ export interface RunningCoordinator {
 }
 
 export async function startCoordinator(dataDir: string): Promise<RunningCoordinator> {
-  const child = startProcess('coordinator', process.execPath, [BATON, 'server', '--data-dir', dataDir, '--listen', '127.0.0.1:0']);
+  const child = startProcess('coordinator', process.execPath, [BATON, 'server', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--log-level', 'warn']);
   try {
     const [, url] = await child.waitFor(/listening on (http:\/\/\S+)/, 20_000);
     if (url === undefined) throw new Error('the coordinator printed no URL');

@@ -39,7 +39,7 @@ describe('controlling running deployments', () => {
     }, timeoutMs);
 
   it('queues a second deployment behind the active one and starts it when the first ends', async () => {
-    const slow = await start(writeBundle(join(bundles, 'slow'), { version: 'slow', sleepAt: { hook: 'ApplicationStart', seconds: 2 } }));
+    const slow = await start(writeBundle(join(bundles, 'slow'), { version: 'slow', sleepAt: { hook: 'ApplicationStart', seconds: 6 } }));
     const next = await start(writeBundle(join(bundles, 'v2'), { version: 'v2' }));
     expect((await get(next)).status).toBe('Queued');
     expect((await get(slow)).status).toBe('InProgress');

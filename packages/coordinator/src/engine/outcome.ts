@@ -47,3 +47,10 @@ export function batchFailures(state: DeploymentState, batch: { readonly hostIds:
   const ids = new Set(batch.hostIds);
   return state.hosts.reduce((n, host) => (ids.has(host.hostId) && host.status === InstanceStatus.Failed ? n + 1 : n), 0);
 }
+
+/** How many of the given hosts are in each status, in one pass. */
+export function tallyHosts(state: DeploymentState, positions: readonly number[]): Record<InstanceStatus, number> {
+  const tally: Record<InstanceStatus, number> = { Pending: 0, InProgress: 0, Succeeded: 0, Failed: 0, Skipped: 0, Unknown: 0, Ready: 0 };
+  for (const position of positions) tally[state.hosts[position]!.status]++;
+  return tally;
+}

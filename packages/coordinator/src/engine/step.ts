@@ -18,6 +18,7 @@ import {
 } from '@baton/shared';
 import { planBatches } from './batches.js';
 import { commandIdFor } from './command-id.js';
+import { batchPositions, hostPosition } from './host-index.js';
 import { orderHosts } from './order.js';
 import {
   batchFailures,
@@ -27,6 +28,7 @@ import {
   hostsThatReceivedRevision,
   launchCapacity,
   meetsSuccessRule,
+  tallyHosts,
 } from './outcome.js';
 import type {
   BatchPlan,
@@ -210,7 +212,9 @@ function onHostConnectivity(state: DeploymentState, hostId: string, online: bool
   const { offlineSince: _cleared, ...rest } = host;
   const updated: HostProgress = online ? { ...rest, online } : { ...rest, online, offlineSince: now };
   const commands: Command[] = [record(online ? 'info' : 'warn', `${host.name} is ${online ? 'back online' : 'offline'}`, host)];
-  return advance(replaceHost(state, hostIndex, updated), commands, now);
+  // An offline host brings an earlier deadline: the wake-up is worked out afresh.
+  const { wakeupAt: _recomputed, ...withoutWakeup } = replaceHost(state, hostIndex, updated);
+  return advance(withoutWakeup, commands, now);
 }
 
 /** A failed health check turns a host of the deployment unhealthy: it counts as failed from now on. */
@@ -228,7 +232,9 @@ function onHostUnhealthy(state: DeploymentState, hostId: string, message: string
 /** Fails every in-flight event whose deadline has passed and ends a bake whose time is up. */
 function onWakeup(state: DeploymentState, now: number): StepResult {
   if (isTerminalDeploymentStatus(state.status)) return unchanged(state);
-  let next = state;
+  // The wake-up asked for has come: what comes next is worked out afresh.
+  const { wakeupAt: _fired, ...rest } = state;
+  let next: DeploymentState = rest;
   const commands: Command[] = [];
   for (let hostIndex = 0; hostIndex < next.hosts.length; hostIndex++) {
     const host = next.hosts[hostIndex]!;
@@ -317,39 +323,45 @@ function advance(state: DeploymentState, commands: Command[], now: number): Step
   if (state.status !== DeploymentStatus.InProgress) return { state, commands };
 
   const batch = state.plan.batches[state.batchIndex]!;
-  const inBatch = new Set(batch.hostIds);
+  const positions = batchPositions(state, state.batchIndex);
   let next = state;
-  for (let hostIndex = 0; hostIndex < next.hosts.length; hostIndex++) {
+  // Computed on the first host that could start: most steps have none, and these count the whole batch.
+  let capacity: number | undefined;
+  for (const hostIndex of positions) {
     const host = next.hosts[hostIndex]!;
+    if (host.status !== InstanceStatus.Pending && host.status !== InstanceStatus.Ready) continue;
+    if (capacity === undefined) {
+      const budgetSpent = batch.failureBudget !== undefined && overBudget(state, batch);
+      capacity = budgetSpent ? 0 : batch.concurrency === 'minimumHealthy' ? launchCapacity(state, batch) : Infinity;
+    }
+    if (capacity <= 0) break;
     const nextEvent = host.events.findIndex((e) => e.status === LifecycleEventStatus.Pending);
     // A Ready host waits for a later batch; the batch that stopped it before `untilEvent` does not restart it.
-    const waiting = host.status === InstanceStatus.Pending || (host.status === InstanceStatus.Ready && host.events[nextEvent]?.name !== batch.untilEvent);
-    if (!waiting || !inBatch.has(host.hostId)) continue;
-    if (batch.concurrency === 'minimumHealthy' && launchCapacity(next, batch) <= 0) break;
-    if (batch.failureBudget !== undefined && overBudget(next, batch)) break;
+    if (host.status === InstanceStatus.Ready && host.events[nextEvent]?.name === batch.untilEvent) continue;
     next = replaceHost(next, hostIndex, { ...host, status: InstanceStatus.InProgress });
     next = dispatchEvent(next, hostIndex, nextEvent, now, commands);
+    capacity--;
   }
 
-  const batchHosts = next.hosts.filter((host) => inBatch.has(host.hostId));
-  if (countHosts(batchHosts, InstanceStatus.InProgress) > 0) return withWakeup(next, commands);
+  const tally = tallyHosts(next, positions);
+  if (tally.InProgress > 0) return withWakeup(next, commands, now);
 
-  const failedSummary = describeFailedHosts(next.hosts);
+  const failedSummary = () => describeFailedHosts(next.hosts);
   if (batch.failureBudget !== undefined && overBudget(next, batch)) {
-    return failRemaining(next, commands, now, `${batch.label} failed: ${batchFailures(next, batch)} host(s) failed, ${describeBudget(next, batch)}. ${failedSummary}`);
+    return failRemaining(next, commands, now, `${batch.label} failed: ${batchFailures(next, batch)} host(s) failed, ${describeBudget(next, batch)}. ${failedSummary()}`);
   }
-  const served = countHosts(batchHosts, InstanceStatus.Succeeded) + countHosts(batchHosts, InstanceStatus.Ready);
-  if (batch.concurrency === 'minimumHealthy' && countHosts(batchHosts, InstanceStatus.Pending) === 0 && served < Math.max(batch.minimumHealthy ?? 0, 1)) {
-    return failRemaining(next, commands, now, `${batch.label}: ${served} of ${batchHosts.length} hosts succeeded; ${Math.max(batch.minimumHealthy ?? 0, 1)} are needed. ${failedSummary}`);
+  const served = tally.Succeeded + tally.Ready;
+  if (batch.concurrency === 'minimumHealthy' && tally.Pending === 0 && served < Math.max(batch.minimumHealthy ?? 0, 1)) {
+    return failRemaining(next, commands, now, `${batch.label}: ${served} of ${positions.length} hosts succeeded; ${Math.max(batch.minimumHealthy ?? 0, 1)} are needed. ${failedSummary()}`);
   }
-  if (countHosts(batchHosts, InstanceStatus.Pending) > 0) {
+  if (tally.Pending > 0) {
     // Only the minimum-healthy rule leaves hosts pending with nothing in flight: no capacity is left.
     return failRemaining(
       next,
       commands,
       now,
       `Deploying stopped: ${countHosts(next.hosts, InstanceStatus.Failed)} host(s) failed and the configuration ` +
-        `${next.plan.deploymentConfigName} needs ${next.plan.minimumHealthy} healthy; the remaining hosts were skipped. ${failedSummary}`,
+        `${next.plan.deploymentConfigName} needs ${next.plan.minimumHealthy} healthy; the remaining hosts were skipped. ${failedSummary()}`,
     );
   }
   if (batch.bakeMs > 0) {
@@ -504,8 +516,18 @@ function finish(
   return { state: finished, commands };
 }
 
-/** Asks for a wake-up at the earliest pending deadline, when it differs from the one already asked for. */
-function withWakeup(state: DeploymentState, commands: Command[]): StepResult {
+/**
+ * Asks for a wake-up no later than the earliest pending deadline. An early wake-up is harmless (the engine
+ * finds nothing due and asks again), so a wake-up already asked for stands as long as every deadline this step
+ * could have added comes after it — which spares a scan of every host on every event.
+ */
+function withWakeup(state: DeploymentState, commands: Command[], now?: number): StepResult {
+  // Steps that pass `now` add at most event deadlines (dispatches); connectivity changes recompute in full.
+  const soonestNewDeadline = now === undefined ? undefined : now + state.plan.eventTimeoutMs;
+  const bakeFirst = state.status === DeploymentStatus.Baking && state.bakeUntil !== undefined && state.bakeUntil < (state.wakeupAt ?? Infinity);
+  if (state.wakeupAt !== undefined && soonestNewDeadline !== undefined && state.wakeupAt <= soonestNewDeadline && !bakeFirst) {
+    return { state, commands };
+  }
   let earliest = state.status === DeploymentStatus.Baking ? state.bakeUntil : undefined;
   for (const host of state.hosts) {
     if (host.status !== InstanceStatus.InProgress) continue;
@@ -526,14 +548,14 @@ const trafficMoved = (state: DeploymentState): boolean => state.plan.batches.sli
 const offlineDeadlineOf = (state: DeploymentState, host: HostProgress): number | undefined =>
   !host.online && host.offlineSince !== undefined ? host.offlineSince + state.plan.offlineEventTimeoutMs : undefined;
 
+/** Command ids are `<deploymentId>.<hostId>.<event>` (ids contain no dots): the host is found without a scan. */
 function findEvent(state: DeploymentState, commandId: string) {
-  for (let hostIndex = 0; hostIndex < state.hosts.length; hostIndex++) {
-    const host = state.hosts[hostIndex]!;
-    if (!commandId.startsWith(`${state.deploymentId}.${host.hostId}.`)) continue;
-    const eventIndex = host.events.findIndex((e) => e.commandId === commandId);
-    if (eventIndex >= 0) return { hostIndex, eventIndex, event: host.events[eventIndex]! };
-  }
-  return undefined;
+  const [deploymentId, hostId] = commandId.split('.');
+  if (deploymentId !== state.deploymentId || hostId === undefined) return undefined;
+  const hostIndex = hostPosition(state, hostId);
+  if (hostIndex === undefined) return undefined;
+  const eventIndex = state.hosts[hostIndex]!.events.findIndex((e) => e.commandId === commandId);
+  return eventIndex >= 0 ? { hostIndex, eventIndex, event: state.hosts[hostIndex]!.events[eventIndex]! } : undefined;
 }
 
 const skipHost = (host: HostProgress): HostProgress => ({

@@ -163,14 +163,16 @@ export class EngineRunner {
 
   /** An alarm of the group fired: every active deployment of the group stops (`ALARM_ACTIVE`). */
   onAlarm(groupId: string, name: string, message: string): void {
-    for (const [id, state] of this.active) {
+    // A snapshot: a rollback the alarm starts joins `active` during the loop and must not be stopped by it.
+    for (const [id, state] of [...this.active]) {
       if (state.context.deploymentGroupId === groupId) this.dispatch(id, { type: 'ALARM', name, message });
     }
   }
 
   /** A health check failed on a host: the active deployments that include it count it as failed. */
   onHostUnhealthy(hostId: string, message: string): void {
-    for (const [id, state] of this.active) {
+    // A snapshot: a rollback that the failure starts for this host must not fail on the same report.
+    for (const [id, state] of [...this.active]) {
       if (state.hosts.some((host) => host.hostId === hostId)) this.dispatch(id, { type: 'HOST_UNHEALTHY', hostId, message });
     }
   }
@@ -314,6 +316,38 @@ export class EngineRunner {
     });
   }
 
+  /**
+   * What a deployment to the group would do if it started now — its batches, traffic steps and hosts — or why
+   * it could not start, without doing anything: the engine plans a deployment that is never saved.
+   */
+  preview(groupId: string): DeploymentState | undefined {
+    const group = getDeploymentGroup(this.db, groupId);
+    if (!group) return undefined;
+    const { state } = startDeployment(
+      {
+        context: {
+          deploymentId: 'preview',
+          applicationName: '',
+          deploymentGroupName: group.name,
+          deploymentGroupId: group.id,
+          creator: 'user',
+          revision: { sha256: '0'.repeat(64), size: 0, bundleType: 'tgz' },
+          ignoreApplicationStopFailures: false,
+        },
+        deploymentConfig: group.deploymentConfig,
+        candidates: this.candidatesFor(group.id, ''),
+        strategy: group.strategy,
+        withTrafficRouter: group.trafficRouter !== undefined,
+        ...(group.strategy.type === 'blueGreen' ? { liveEnvironment: this.liveEnvironment(group.id) } : {}),
+        eventTimeoutMs: this.options.eventTimeoutMs,
+        offlineEventTimeoutMs: this.options.offlineEventTimeoutMs,
+        rollback: { onFailure: group.autoRollback, onAlarm: false, onStopRequest: false },
+      },
+      this.clock(),
+    );
+    return state;
+  }
+
   /** Starts the group's next waiting deployment when the group is idle; marks the others Queued. */
   private startNext(groupId: string): void {
     if (hasActiveDeployment(this.db, groupId)) {
@@ -330,7 +364,7 @@ export class EngineRunner {
       {
         context,
         deploymentConfig: group.deploymentConfig,
-        candidates: this.candidatesFor(next, group.id),
+        candidates: this.candidatesFor(group.id, next.revisionId, next.targetHostIds),
         strategy: next.creator === 'rollback' && !next.options.reroute ? ROLLBACK_STRATEGY : group.strategy,
         withTrafficRouter: group.trafficRouter !== undefined,
         ...(next.options.reroute ? { reroute: next.options.reroute } : {}),
@@ -346,11 +380,9 @@ export class EngineRunner {
     this.afterCommit(undefined, state, commands);
   }
 
-  private candidatesFor(record: DeploymentRecord, groupId: string): HostCandidate[] {
+  private candidatesFor(groupId: string, revisionId: string, targetHostIds?: readonly string[]): HostCandidate[] {
     const group = getDeploymentGroup(this.db, groupId)!;
-    const hosts = record.targetHostIds
-      ? record.targetHostIds.flatMap((id) => getHost(this.db, id) ?? [])
-      : listHostsForGroup(this.db, group);
+    const hosts = targetHostIds ? targetHostIds.flatMap((id) => getHost(this.db, id) ?? []) : listHostsForGroup(this.db, group);
     const history = hostHistoryInGroup(this.db, groupId);
     return hosts.map((host) => {
       const last = history.get(host.id);
@@ -360,7 +392,7 @@ export class EngineRunner {
         tags: host.tags,
         online: this.messenger.isConnected(host.id),
         ...(last ? { lastOutcome: last.lastOutcome } : {}),
-        revision: !last ? 'unknown' : last.revisionId === record.revisionId && last.lastOutcome === 'succeeded' ? 'current' : 'old',
+        revision: !last ? 'unknown' : last.revisionId === revisionId && last.lastOutcome === 'succeeded' ? 'current' : 'old',
       };
     });
   }

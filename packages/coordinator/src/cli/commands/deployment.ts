@@ -68,6 +68,18 @@ export const registerDeploymentCommands: RegisterCommands = (program, context) =
       context.print(view, () => `${view.deploymentId}: ${view.status}${view.rollbackInfo?.rollbackMessage ? ` — ${view.rollbackInfo.rollbackMessage}` : ''}`);
     });
 
+  deployment
+    .command('plan')
+    .description("show what a deployment to the group would do now — batches, bakes, approvals, traffic steps — without doing it")
+    .argument('<app>', 'application name')
+    .argument('<group>', 'deployment group name')
+    .action(async (app: string, group: string) => {
+      const plan = await context.client().get<DeploymentPlanView>(
+        `/api/v1/applications/${encodeURIComponent(app)}/deployment-groups/${encodeURIComponent(group)}/plan`,
+      );
+      context.print(plan, () => renderPlan(plan));
+    });
+
   const approvals = [
     ['promote', 'let a deployment waiting after its canary (status Ready) deploy the rest'],
     ['continue', 'let a blue/green deployment whose new environment is ready (status Ready) shift traffic'],
@@ -118,4 +130,42 @@ function renderDeployment(view: DeploymentView): string {
   );
   const failures = view.status === 'Failed' ? `\n\n${describeFailure(view)}` : '';
   return `${header.join('\n')}\n\n${formatTable(['host', 'host status', 'event', 'status', 'diagnostics'], rows)}${failures}`;
+}
+
+interface DeploymentPlanView {
+  applicationName: string;
+  deploymentGroupName: string;
+  strategy: string;
+  deploymentConfigName: string;
+  hosts: number;
+  problem?: { code: string; message: string };
+  environments?: { original: string; replacement: string };
+  batches: {
+    label: string;
+    hosts: string[];
+    concurrency: string;
+    minimumHealthy?: number;
+    failureBudget?: number;
+    bakeSeconds: number;
+    approval?: string;
+    trafficPercent?: number;
+  }[];
+}
+
+function renderPlan(plan: DeploymentPlanView): string {
+  const header = [
+    `${plan.applicationName}/${plan.deploymentGroupName}: ${plan.strategy}, ${plan.hosts} host(s), ${plan.deploymentConfigName}`,
+    plan.environments ? `  deploys to ${plan.environments.replacement}; ${plan.environments.original} serves now` : '',
+    plan.problem ? `  would fail at once: ${plan.problem.code}: ${plan.problem.message}` : '',
+  ].filter(Boolean);
+  const rows = plan.batches.map((batch, index) => [
+    String(index + 1),
+    batch.label,
+    batch.hosts.join(',') || '-',
+    batch.concurrency === 'minimumHealthy' ? `min healthy ${batch.minimumHealthy ?? 0}` : 'all at once',
+    batch.trafficPercent !== undefined ? `${batch.trafficPercent}%` : '',
+    batch.bakeSeconds > 0 ? `${batch.bakeSeconds}s` : '',
+    batch.approval ?? '',
+  ]);
+  return `${header.join('\n')}\n\n${formatTable(['#', 'step', 'hosts', 'concurrency', 'traffic', 'bake', 'waits for'], rows)}`;
 }

@@ -6,7 +6,7 @@ import { queryDeployments, readDeployment } from '../../store/deployment-read-mo
 import { getDeployment } from '../../store/deployments.js';
 import { getRevision } from '../../store/revisions.js';
 import { ApiError } from '../errors.js';
-import { requireApplication } from '../lookups.js';
+import { requireApplication, requireDeploymentGroup } from '../lookups.js';
 import { readJsonBody } from '../request-body.js';
 import type { RouteModule } from '../route-module.js';
 
@@ -79,6 +79,34 @@ export const deploymentRoutes =
           ...(query.limit ? { limit: query.limit } : {}),
         }),
       );
+    });
+
+    /** What a deployment to the group would do now (batches, traffic steps, hosts), without doing anything. */
+    api.get('/applications/:app/deployment-groups/:group/plan', (c) => {
+      const application = requireApplication(db, c.req.param('app'));
+      const group = requireDeploymentGroup(db, application, c.req.param('group'));
+      const preview = runner.preview(group.id)!;
+      const nameOf = new Map(preview.hosts.map((host) => [host.hostId, host.name]));
+      return c.json({
+        applicationName: application.name,
+        deploymentGroupName: group.name,
+        strategy: preview.plan.strategy,
+        deploymentConfigName: preview.plan.deploymentConfigName,
+        hosts: preview.hosts.length,
+        ...(preview.status === 'Failed' && preview.errorInformation ? { problem: preview.errorInformation } : {}),
+        ...(preview.plan.environments ? { environments: preview.plan.environments } : {}),
+        batches: preview.plan.batches.map((batch) => ({
+          label: batch.label,
+          hosts: batch.hostIds.map((id) => nameOf.get(id) ?? id),
+          concurrency: batch.concurrency,
+          ...(batch.minimumHealthy !== undefined ? { minimumHealthy: batch.minimumHealthy } : {}),
+          ...(batch.failureBudget !== undefined ? { failureBudget: batch.failureBudget } : {}),
+          bakeSeconds: batch.bakeMs / 1000,
+          ...(batch.approval ? { approval: batch.approval } : {}),
+          ...(batch.trafficShift ? { trafficPercent: batch.trafficShift.percent } : {}),
+          ...(batch.canaryTraffic ? { canaryTraffic: batch.canaryTraffic } : {}),
+        })),
+      });
     });
 
     api.get('/deployments/:id', (c) => {

@@ -1,0 +1,71 @@
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Strategy } from '@baton/shared';
+import { EngineRunner } from '../../runner/engine-runner.js';
+import { updateDeploymentGroup } from '../../store/deployment-groups.js';
+import { seedDeploymentFixture, type DeploymentFixture } from '../../testing/deployment-fixture.test-support.js';
+import { FakeFleet } from '../../testing/fake-fleet.test-support.js';
+import { readJson } from '../../testing/read-json.test-support.js';
+import { createTestApp, type TestApp } from '../../testing/test-app.test-support.js';
+import { deploymentRoutes } from './deployments.js';
+
+interface Plan {
+  strategy: string;
+  hosts: number;
+  problem?: { code: string; message: string };
+  batches: { label: string; hosts: string[]; bakeSeconds: number; approval?: string }[];
+}
+
+describe('GET /applications/:app/deployment-groups/:group/plan', () => {
+  let t: TestApp;
+  let runner: EngineRunner;
+  let web: DeploymentFixture;
+
+  beforeEach(() => {
+    const fleet = new FakeFleet();
+    t = createTestApp({
+      routes: [
+        (api, deps) => {
+          runner = new EngineRunner(deps.db, fleet, pino({ level: 'silent' }), { eventTimeoutMs: 600_000, offlineEventTimeoutMs: 30_000 }, () =>
+            deps.clock().getTime(),
+          );
+          fleet.attach(runner, () => deps.clock().getTime());
+          deploymentRoutes(runner)(api, deps);
+        },
+      ],
+    });
+    web = seedDeploymentFixture(t.db, t.now, { hostCount: 5 });
+    for (const host of web.hosts) fleet.connect(host.id);
+  });
+  afterEach(() => {
+    runner.close();
+    t.cleanup();
+  });
+
+  const plan = async () => readJson<Plan>(await t.api('/api/v1/applications/web/deployment-groups/prod/plan'));
+
+  it('shows the batches a canary with manual promotion would take, and does nothing', async () => {
+    const strategy = Strategy.parse({ type: 'canary', canary: { hosts: 1, bake: '30s', promote: 'manual' }, rolling: { batches: 2 } });
+    updateDeploymentGroup(t.db, web.group.id, { strategy }, t.now);
+    const shown = await plan();
+    expect(shown.strategy).toBe('canary');
+    expect(shown.batches.map((b) => [b.label, b.hosts.length, b.bakeSeconds, b.approval ?? ''])).toEqual([
+      ['canary (1 host)', 1, 30, 'promote'],
+      ['batch 1 of 2', 2, 0, ''],
+      ['batch 2 of 2', 2, 0, ''],
+    ]);
+    expect(t.db.prepare('SELECT COUNT(*) FROM deployments').pluck().get()).toBe(0);
+  });
+
+  it('says why a deployment would fail at once', async () => {
+    const strategy = Strategy.parse({ type: 'blueGreen', blueGreen: { environmentTag: 'env', environments: ['blue', 'green'] } });
+    updateDeploymentGroup(t.db, web.group.id, { strategy }, t.now);
+    const shown = await plan();
+    expect(shown.problem?.code).toBe('HEALTH_CONSTRAINTS_INVALID');
+    expect(shown.problem?.message).toContain('no host has env=green');
+  });
+
+  it('answers 404 for an unknown group', async () => {
+    expect((await t.api('/api/v1/applications/web/deployment-groups/nope/plan')).status).toBe(404);
+  });
+});
