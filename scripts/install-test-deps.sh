@@ -10,6 +10,9 @@ declare -A needed=(
   [unshare]=util-linux
   [systemd-analyze]=systemd
   [haproxy]=haproxy
+  [git]=git
+  [zip]=zip
+  [prometheus]=prometheus
 )
 
 missing=()

@@ -19,8 +19,23 @@ export const APP_DIR = '/opt/baton-e2e';
 
 export interface ClusterOptions {
   readonly agents: number;
+  /** The tags and extra hook environment of agent `index` (1-based, named `web<index>`). */
+  readonly agentSpec?: (index: number) => AgentSpec;
   readonly heartbeatIntervalMs?: number;
   readonly offlineEventTimeoutMs?: number;
+  /** `debug` logs every HTTP request the coordinator serves (bundle downloads included). */
+  readonly coordinatorLogLevel?: string;
+  /** More `baton server` flags (S3 endpoint, Git base URLs, ...). */
+  readonly coordinatorArgs?: readonly string[];
+}
+
+export interface AgentSpec {
+  /** `--tags`; default `role=web,zone=z<index>`. */
+  readonly tags?: string;
+  /** Extra `--env KEY=VALUE` for hook scripts, besides `BATON_E2E_HOST=<name>`. */
+  readonly env?: readonly string[];
+  /** More `baton-agent run` flags (e.g. `--trusted-key FILE`). */
+  readonly args?: readonly string[];
 }
 
 export class TestAgent {
@@ -64,6 +79,8 @@ export class Cluster {
   token!: string;
   readonly agents: TestAgent[] = [];
 
+  private enrollToken = '';
+
   private constructor(
     readonly dir: string,
     private readonly port: number,
@@ -76,21 +93,28 @@ export class Cluster {
     const cluster = new Cluster(dir, await freePort(), options);
     await cluster.startCoordinator();
     const enrolled = await cluster.baton(['enroll-token', 'create', '--json']);
-    const { token } = JSON.parse(enrolled.stdout) as { token: string };
-    for (let i = 1; i <= options.agents; i++) {
-      const name = `web${i}`;
-      const root = join(dir, 'agents', name);
-      const appDir = join(root, 'app-dir');
-      mkdirSync(appDir, { recursive: true });
-      const agent = new TestAgent(name, root, appDir, [
-        '--coordinator', cluster.url, '--enroll-token', token, '--root', root, '--name', name,
-        '--tags', `role=web,zone=z${i}`, '--env', `BATON_E2E_HOST=${name}`,
-      ]);
-      agent.start();
-      cluster.agents.push(agent);
-    }
+    cluster.enrollToken = (JSON.parse(enrolled.stdout) as { token: string }).token;
+    for (let i = 1; i <= options.agents; i++) cluster.addAgent(options.agentSpec?.(i) ?? {});
     await cluster.waitForOnlineHosts(options.agents);
     return cluster;
+  }
+
+  /** Enrolls and starts one more agent, `web<n>`; it does not wait for the agent to come online. */
+  addAgent(spec: AgentSpec = {}): TestAgent {
+    const index = this.agents.length + 1;
+    const name = `web${index}`;
+    const root = join(this.dir, 'agents', name);
+    const appDir = join(root, 'app-dir');
+    mkdirSync(appDir, { recursive: true });
+    const agent = new TestAgent(name, root, appDir, [
+      '--coordinator', this.url, '--enroll-token', this.enrollToken, '--root', root, '--name', name,
+      '--tags', spec.tags ?? `role=web,zone=z${index}`, '--env', `BATON_E2E_HOST=${name}`,
+      ...(spec.env ?? []).flatMap((entry) => ['--env', entry]),
+      ...(spec.args ?? []),
+    ]);
+    agent.start();
+    this.agents.push(agent);
+    return agent;
   }
 
   async startCoordinator(): Promise<void> {
@@ -98,6 +122,8 @@ export class Cluster {
       BATON, 'server', '--data-dir', join(this.dir, 'coordinator'), '--listen', `127.0.0.1:${this.port}`,
       '--heartbeat-interval', `${this.options.heartbeatIntervalMs ?? 500}ms`,
       '--offline-event-timeout', `${this.options.offlineEventTimeoutMs ?? 5000}ms`,
+      ...(this.options.coordinatorLogLevel ? ['--log-level', this.options.coordinatorLogLevel] : []),
+      ...(this.options.coordinatorArgs ?? []),
     ]);
     const [, url] = await this.coordinator.waitFor(/listening on (http:\/\/\S+)/);
     this.url = url!;

@@ -77,7 +77,7 @@ function renderConfig(adminSocket: string, port: number, servers: Readonly<Recor
   ].join('\n');
 }
 
-function freeLoopbackPort(): Promise<number> {
+export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

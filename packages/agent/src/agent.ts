@@ -4,8 +4,10 @@
  * A `run-event` goes: journal (`running`, the in-flight marker) → `event-started` → execute → journal
  * (`done`, with the result) → `event-result`. Results stay in the journal until the coordinator sends
  * `result-ack`, and are resent on every (re)connect. A command id seen before is never run twice.
- * `stop()` closes the connection without waiting for a running event: that event stays `running` in the
- * journal and is reported as AgentRestarted by the next start.
+ * `stop()` is bounded (stop-bound.ts): a running event may finish within `stop-grace`, then its hook
+ * script is ended and the event fails as AgentRestarted; that result is journaled and sent before the connection
+ * closes. An event that still has not settled stays `running` in the journal, reported by the next start.
+ * The agent's state for `baton-agent status` is kept in status.json (status/status-file.ts).
  *
  * Memory: everything an idle agent loads imports the narrow `@baton/shared/protocol` and `/result` entry
  * points; the executor (appspec, yaml, execa, tar, …) is imported on the first command.
@@ -17,7 +19,13 @@ import type { AgentConfig } from './config.js';
 import { AgentConnection, type SessionMessage } from './connection/agent-connection.js';
 import { loadOrEnroll } from './connection/credentials.js';
 import { readHostFacts } from './connection/host-facts.js';
+import { HealthWatcher } from './health/health-watcher.js';
+import { MetricsReporter } from './health/metrics-reporter.js';
 import type { Logger } from './logging.js';
+import { StatusFile } from './status/status-file.js';
+import { HOOK_KILL_GRACE_MS, SETTLE_MS } from './stop-bound.js';
+import { nextRunInChild } from './upkeep/next-run.js';
+import { UpkeepScheduler } from './upkeep/upkeep-scheduler.js';
 import { CommandJournal } from './state/command-journal.js';
 import { SerialQueue } from './state/serial-queue.js';
 
@@ -41,7 +49,18 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
 
   let stopping = false;
   const agentVersion = readAgentVersion();
+  const { coordinatorUrl, name, tags } = config;
+  const status = StatusFile.open(config.layout.statusFile, { agentVersion, coordinatorUrl, hostId, name, tags }, new Date(), logger);
+  const stopSignal = new AbortController();
   const queue = new SerialQueue((error) => logger.error({ err: error }, 'command handling failed'));
+  // Health and metrics go out beside the queue: they must not wait behind a long lifecycle event.
+  const health = new HealthWatcher({ report: (status) => connection.send(status), logger });
+  const metrics = new MetricsReporter({
+    intervalMs: config.metricsIntervalMs,
+    diskPath: config.layout.root,
+    send: (sample) => connection.send({ type: 'host-metrics', sample }),
+    logger,
+  });
 
   const resendResults = async (): Promise<void> => {
     for (const result of await journal.unacknowledged()) connection.send(result);
@@ -65,10 +84,11 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
     const { executeEvent } = await import('./executor/execute-event.js');
     const startTime = new Date().toISOString();
     await journal.markRunning(command, startTime);
+    status.eventStarted(command, new Date());
     connection.send({ type: 'event-started', commandId: command.commandId, startTime });
     scoped.info('event started');
 
-    const outcome = await executeEvent(command, { config, credential, logger: scoped });
+    const outcome = await executeEvent(command, { config, credential, logger: scoped, signal: stopSignal.signal });
     const result: EventResult = {
       type: 'event-result',
       commandId: command.commandId,
@@ -78,6 +98,7 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
       diagnostics: outcome.diagnostics,
     };
     await journal.markDone(command, result);
+    status.eventFinished(command, result.status, new Date());
     connection.send(result);
     scoped.info({ status: result.status, errorCode: result.diagnostics.errorCode }, 'event finished');
   };
@@ -86,6 +107,9 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
     switch (message.type) {
       case 'run-event':
         queue.enqueue(() => runCommand(message));
+        return;
+      case 'watch-health':
+        health.watch(message);
         return;
       case 'result-ack':
         journal.acknowledge(message.commandId).catch((error: unknown) => {
@@ -104,19 +128,67 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
     hello: () => ({ type: 'hello', agentVersion, protocolVersion: PROTOCOL_VERSION, facts }),
     // Not through the queue: results must go out even while a long event is running.
     onSessionReady: () => {
+      status.connected(new Date());
+      metrics.reportNow();
       resendResults().catch((error: unknown) => logger.error({ err: error }, 'cannot resend results'));
     },
     onMessage,
+    onSessionLost: (reason) => status.disconnected(new Date(), reason),
   });
+  // Through the queue, so upkeep never prunes or checks beside a running lifecycle event.
+  const upkeep = new UpkeepScheduler({
+    schedule: config.upkeepSchedule,
+    nextRun: nextRunInChild,
+    logger,
+    onDue: () =>
+      new Promise<void>((resolve) => {
+        queue.enqueue(async () => {
+          try {
+            if (stopping) return;
+            const { runUpkeepRound } = await import('./upkeep/upkeep-round.js');
+            const report = await runUpkeepRound(config, logger, new Date());
+            status.selfChecked(report);
+            connection.send(report);
+          } finally {
+            resolve();
+          }
+        });
+      }),
+  });
+
+  const finishRunningEvent = async (): Promise<void> => {
+    if (await settlesWithin(queue.idle(), config.stopGraceMs)) return;
+    logger.warn({ graceMs: config.stopGraceMs }, 'stopping: the running event did not finish in time; ending its hook');
+    stopSignal.abort();
+    if (await settlesWithin(queue.idle(), HOOK_KILL_GRACE_MS + SETTLE_MS)) return;
+    logger.error('stopping: the running event did not settle; the next start reports it as AgentRestarted');
+  };
+
   connection.start();
+  upkeep.start();
+  metrics.start();
   logger.info({ coordinator: config.coordinatorUrl, name: config.name, agentVersion }, 'agent started');
 
   return {
     hostId,
     async stop() {
       stopping = true;
+      upkeep.stop();
+      metrics.stop();
+      health.stopAll();
+      await finishRunningEvent();
       await connection.stop();
       logger.info('agent stopped');
     },
   };
+}
+
+async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const settled = await Promise.race([promise.then(() => true as const), timeout]);
+  clearTimeout(timer);
+  return settled;
 }

@@ -19,6 +19,10 @@ describe('parseAgentConfig', () => {
         tags: {},
         env: {},
         maxRevisions: 5,
+        trustedKeys: [],
+        metricsIntervalMs: 10_000,
+        stopGraceMs: 20_000,
+        upkeepSchedule: '17 3 * * *',
         layout: expect.objectContaining({ root: '/', configFile: '/etc/baton/agent.yml' }),
       },
     });
@@ -42,7 +46,7 @@ describe('parseAgentConfig', () => {
       'enroll-token': 'tok',
     };
     const result = parse(
-      { coordinator: 'https://from-flag', tags: 'tier=2,canary', env: ['B=flag=x'], maxRevisions: '7', root: '/tmp/r' },
+      { coordinator: 'https://from-flag', tags: 'tier=2,canary', env: ['B=flag=x'], maxRevisions: '7', metricsInterval: '0.5', root: '/tmp/r' },
       file,
     );
     expect(result.ok).toBe(true);
@@ -54,6 +58,7 @@ describe('parseAgentConfig', () => {
       tags: { role: 'web', tier: '2', canary: '' },
       env: { A: 'file', B: 'flag=x' },
       maxRevisions: 7,
+      metricsIntervalMs: 500,
       layout: { root: '/tmp/r', credentialsFile: '/tmp/r/etc/baton/credentials.json' },
     });
   });
@@ -62,6 +67,22 @@ describe('parseAgentConfig', () => {
     const result = parse({ filesRoot: 'rel/files' }, { coordinator: 'http://c', env: { PORT: 8080 } });
     expect(result.ok && result.value.env).toEqual({ PORT: '8080' });
     expect(result.ok && result.value.filesRoot).toBe(join(process.cwd(), 'rel/files'));
+  });
+
+  it('trusts the keys of both sources, paths resolved and inline PEM kept', () => {
+    const inline = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n';
+    const result = parse({ trustedKey: ['keys/ops.pem'] }, { coordinator: 'http://c', 'trusted-keys': [inline] });
+    expect(result.ok && result.value.trustedKeys).toEqual([inline, join(process.cwd(), 'keys/ops.pem')]);
+  });
+
+  it('reads stop-grace in seconds and checks the shape of upkeep-schedule', () => {
+    const good = parse({ coordinator: 'http://c', stopGrace: '1.5' }, { 'upkeep-schedule': '*/5 * * * * *' });
+    expect(good.ok && [good.value.stopGraceMs, good.value.upkeepSchedule]).toEqual([1500, '*/5 * * * * *']);
+    expect(parse({ coordinator: 'http://c', upkeepSchedule: 'off' })).toMatchObject({ ok: true, value: { upkeepSchedule: 'off' } });
+    expect(parse({ coordinator: 'http://c', stopGrace: '-1', upkeepSchedule: 'daily' })).toEqual({
+      ok: false,
+      error: ['--stop-grace: must be 0 or more (seconds)', "--upkeep-schedule: expected a cron expression such as '17 3 * * *', or off"],
+    });
   });
 
   it('reports every problem of both sources at once, naming the source', () => {

@@ -3,7 +3,8 @@
  *
  * Contract: every problem of both sources is reported at once (each message names its source: `agent.yml: …`
  * or `--flag: …`); the result is deeply frozen and passed in, nothing else reads flags, files or env.
- * Merge rule: a scalar flag replaces the file's value; `tags` and `env` merge per key, the flag winning.
+ * Merge rule: a scalar flag replaces the file's value; `tags` and `env` merge per key, the flag winning;
+ * `trusted-keys` from both sources are all trusted.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -11,6 +12,7 @@ import { z } from 'zod';
 import { AgentPaths, Tags } from '@baton/shared/protocol';
 import { err, ok, type Result } from '@baton/shared/result';
 import { configFileUnder, resolveLayout, type AgentLayout } from './layout.js';
+import { RUNNING_EVENT_GRACE_MS } from './stop-bound.js';
 
 export interface AgentConfig {
   /** HTTP(S) base URL of the coordinator, without a trailing slash. */
@@ -26,6 +28,17 @@ export interface AgentConfig {
   /** Development only: rebases appspec destinations and permission objects under this directory. */
   readonly filesRoot?: string;
   readonly maxRevisions: number;
+  /**
+   * Ed25519 public keys (PEM inline, or paths of PEM files). When there is any, DownloadBundle refuses a revision
+   * without a valid signature by one of them, whatever the coordinator asks.
+   */
+  readonly trustedKeys: readonly string[];
+  /** How often the host's CPU, memory, disk and load are reported. */
+  readonly metricsIntervalMs: number;
+  /** On SIGTERM, how long a running event may go on before its hook script is ended (see agent.ts). */
+  readonly stopGraceMs: number;
+  /** node-cron expression of the upkeep (retention and self-check, see upkeep/); 'off' disables it. */
+  readonly upkeepSchedule: string;
   readonly layout: AgentLayout;
 }
 
@@ -38,10 +51,17 @@ export interface AgentFlags {
   env?: string[];
   filesRoot?: string;
   maxRevisions?: string;
+  trustedKey?: string[];
+  metricsInterval?: string;
+  stopGrace?: string;
+  upkeepSchedule?: string;
   root?: string;
 }
 
 const DEFAULT_MAX_REVISIONS = 5;
+const DEFAULT_METRICS_INTERVAL_MS = 10_000;
+/** Every day at 03:17, off the hour so that a fleet does not prune all at once with other cron jobs. */
+const DEFAULT_UPKEEP_SCHEDULE = '17 3 * * *';
 
 const FLAG_KEYS = {
   coordinator: 'coordinator',
@@ -51,6 +71,10 @@ const FLAG_KEYS = {
   env: 'env',
   filesRoot: 'files-root',
   maxRevisions: 'max-revisions',
+  trustedKey: 'trusted-keys',
+  metricsInterval: 'metrics-interval',
+  stopGrace: 'stop-grace',
+  upkeepSchedule: 'upkeep-schedule',
   root: 'root',
 } as const satisfies Record<keyof AgentFlags, string>;
 
@@ -89,6 +113,21 @@ const PathInput = z.string().min(1).transform((path) => resolve(path));
 
 const MaxRevisionsInput = z.coerce.number().int().min(1, 'must be at least 1');
 
+/** Inline PEM keys stay as they are; anything else is a path. */
+const TrustedKeysInput = z.array(z.string().min(1)).transform((keys) => keys.map((key) => (key.includes('-----BEGIN') ? key : resolve(key))));
+
+/** Seconds, fractions allowed (`0.5` in tests). */
+const MetricsIntervalInput = z.coerce.number().min(0.1, 'must be at least 0.1 (seconds)').transform((seconds) => Math.round(seconds * 1000));
+
+/** Seconds, like metrics-interval. */
+const StopGraceInput = z.coerce.number().min(0, 'must be 0 or more (seconds)').transform((seconds) => Math.round(seconds * 1000));
+
+/** Five or six cron fields (node-cron checks them when the agent starts), or `off`. */
+const UpkeepScheduleInput = z
+  .string()
+  .trim()
+  .refine((text) => text === 'off' || /^\S+(\s+\S+){4,5}$/.test(text), "expected a cron expression such as '17 3 * * *', or off");
+
 /** One source (file or flags); every key optional, unknown keys refused so typos do not pass silently. */
 const ConfigLayer = z
   .object({
@@ -99,6 +138,10 @@ const ConfigLayer = z
     env: EnvInput,
     'files-root': PathInput,
     'max-revisions': MaxRevisionsInput,
+    'trusted-keys': TrustedKeysInput,
+    'metrics-interval': MetricsIntervalInput,
+    'stop-grace': StopGraceInput,
+    'upkeep-schedule': UpkeepScheduleInput,
     root: z.string(),
   })
   .partial()
@@ -125,6 +168,7 @@ export function parseAgentConfig(sources: ConfigSources): Result<AgentConfig, st
     ...flagLayer,
     tags: { ...fileLayer.tags, ...flagLayer.tags },
     env: { ...fileLayer.env, ...flagLayer.env },
+    'trusted-keys': [...(fileLayer['trusted-keys'] ?? []), ...(flagLayer['trusted-keys'] ?? [])],
   };
   if (rawFile.coordinator === undefined && rawFlags.coordinator === undefined) {
     problems.push('coordinator: required (--coordinator or agent.yml)');
@@ -142,6 +186,10 @@ export function parseAgentConfig(sources: ConfigSources): Result<AgentConfig, st
       env: merged.env ?? {},
       ...(merged['files-root'] === undefined ? {} : { filesRoot: merged['files-root'] }),
       maxRevisions: merged['max-revisions'] ?? DEFAULT_MAX_REVISIONS,
+      trustedKeys: merged['trusted-keys'] ?? [],
+      metricsIntervalMs: merged['metrics-interval'] ?? DEFAULT_METRICS_INTERVAL_MS,
+      stopGraceMs: merged['stop-grace'] ?? RUNNING_EVENT_GRACE_MS,
+      upkeepSchedule: merged['upkeep-schedule'] ?? DEFAULT_UPKEEP_SCHEDULE,
       layout: resolveLayout(merged.root ?? ''),
     }),
   );

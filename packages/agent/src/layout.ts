@@ -13,6 +13,14 @@ export interface AgentLayout {
   /** The command journal, one JSON file per received command. */
   readonly commandsDir: string;
   readonly logFile: string;
+  /** `var/lib/baton-agent`: everything the agent keeps (deployment root, journal, status); `uninstall --purge` removes it. */
+  readonly stateDir: string;
+  /** `var/log/baton`: the agent log and its rotated files. */
+  readonly logDir: string;
+  /** What the running agent is doing now, for `baton-agent status` (see status/status-file.ts). */
+  readonly statusFile: string;
+  /** The systemd unit `baton-agent install` writes. */
+  readonly unitFile: string;
 }
 
 export function resolveLayout(root: string): AgentLayout {
@@ -24,6 +32,10 @@ export function resolveLayout(root: string): AgentLayout {
     deploymentRoot: join(base, 'var/lib/baton-agent/deployment-root'),
     commandsDir: join(base, 'var/lib/baton-agent/commands'),
     logFile: join(base, 'var/log/baton/agent.log'),
+    stateDir: join(base, 'var/lib/baton-agent'),
+    logDir: join(base, 'var/log/baton'),
+    statusFile: join(base, 'var/lib/baton-agent/status.json'),
+    unitFile: join(base, 'etc/systemd/system/baton-agent.service'),
   };
 }
 

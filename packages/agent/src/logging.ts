@@ -1,10 +1,10 @@
 /**
- * The agent's logger: pino JSON lines to `<root>/var/log/baton/agent.log` for machines, and a short human
- * line on stderr for whoever watches the terminal or the journal of the service manager.
+ * The agent's logger: pino JSON lines to `<root>/var/log/baton/agent.log` for machines (rotated by size, see
+ * logs/rotating-file.ts), and a short human line on stderr for whoever watches the terminal or the journal of
+ * the service manager.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
+import { RotatingFile, type RotationLimits } from './logs/rotating-file.js';
 
 export type { Logger };
 
@@ -12,12 +12,13 @@ export interface AgentLoggerOptions {
   file: string;
   /** Lowest level echoed to stderr; 'silent' turns the echo off (tests). */
   stderrLevel?: pino.LevelWithSilent;
+  /** Size rotation of `file`; DEFAULT_ROTATION when absent. */
+  rotation?: RotationLimits;
 }
 
-export function createAgentLogger({ file, stderrLevel = 'info' }: AgentLoggerOptions): Logger {
-  mkdirSync(dirname(file), { recursive: true });
+export function createAgentLogger({ file, stderrLevel = 'info', rotation }: AgentLoggerOptions): Logger {
   // Synchronous writes: the agent logs little, and a line written just before a SIGKILL must survive.
-  const streams: pino.StreamEntry[] = [{ level: 'debug', stream: pino.destination({ dest: file, sync: true }) }];
+  const streams: pino.StreamEntry[] = [{ level: 'debug', stream: RotatingFile.open(file, rotation) }];
   if (stderrLevel !== 'silent') streams.push({ level: stderrLevel, stream: { write: writeHumanLine } });
   return pino({ level: 'debug', base: { pid: process.pid } }, pino.multistream(streams));
 }

@@ -13,6 +13,11 @@ describe('parseServerConfig', () => {
         offlineEventTimeoutMs: 30_000,
         enrollTokenTtlMs: 86_400_000,
         maxUploadBytes: 1024 ** 3,
+        maxBundleEntries: 100_000,
+        maxUnpackedBytes: 4 * 1024 ** 3,
+        revisionFetchTimeoutMs: 600_000,
+        s3: { region: 'us-east-1', forcePathStyle: false },
+        git: { tokenUser: 'x-access-token', githubUrl: 'https://github.com', bitbucketUrl: 'https://bitbucket.org' },
         logLevel: 'info',
       },
     });
@@ -33,6 +38,26 @@ describe('parseServerConfig', () => {
       enrollTokenTtlMs: 604_800_000,
     });
     expect(parsed.ok && Object.isFrozen(parsed.value)).toBe(true);
+  });
+
+  it('reads S3 and Git settings, and refuses half a key pair', () => {
+    const parsed = parseServerConfig({
+      dataDir: 'data',
+      maxUploadBytes: '1048576',
+      s3: { endpoint: 'http://127.0.0.1:9000/', forcePathStyle: 'true', accessKeyId: 'id', secretAccessKey: 'secret' },
+      git: { token: 't0ken', githubUrl: 'https://ghe.example.com/' },
+    });
+    expect(parsed.ok && parsed.value).toMatchObject({
+      maxUploadBytes: 1_048_576,
+      s3: { endpoint: 'http://127.0.0.1:9000', forcePathStyle: true, region: 'us-east-1', accessKeyId: 'id' },
+      git: { token: 't0ken', tokenUser: 'x-access-token', githubUrl: 'https://ghe.example.com', bitbucketUrl: 'https://bitbucket.org' },
+    });
+    expect(parsed.ok && Object.isFrozen(parsed.value.s3)).toBe(true);
+    const half = parseServerConfig({ dataDir: 'data', s3: { accessKeyId: 'id' }, git: { githubUrl: 'ftp://x' } });
+    expect(half.ok ? [] : half.error.split('\n')).toEqual([
+      's3: give both the access key id and the secret key, or neither',
+      expect.stringMatching(/^git\.githubUrl: expected an http/),
+    ]);
   });
 
   it('reports every problem at once', () => {

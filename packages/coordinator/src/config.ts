@@ -1,5 +1,6 @@
 import { err, ok, parseDuration, type Result } from '@baton/shared';
 import { z } from 'zod';
+import { DEFAULT_ARCHIVE_LIMITS } from './revisions/archive-limits.js';
 import { DEFAULT_MAX_BLOB_BYTES } from './revisions/blob-store.js';
 
 /** A duration given as milliseconds or as text such as `30s`. */
@@ -24,6 +25,45 @@ const ListenAddress = z.string().transform((text, ctx) => {
   return { host, port };
 });
 
+const HttpBaseUrl = z
+  .url({ protocol: /^https?$/, message: 'expected an http:// or https:// URL' })
+  .transform((url) => url.replace(/\/+$/, ''));
+
+const Flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')]);
+
+/**
+ * Where `--s3` revisions are fetched. Without keys the SDK's standard credential chain applies (environment,
+ * shared files, instance roles); an S3-compatible store (MinIO, Ceph) usually wants `endpoint` and `forcePathStyle`.
+ */
+const S3Settings = z
+  .object({
+    endpoint: HttpBaseUrl.optional(),
+    region: z.string().min(1).default('us-east-1'),
+    forcePathStyle: Flag.default(false),
+    accessKeyId: z.string().min(1).optional(),
+    secretAccessKey: z.string().min(1).optional(),
+    sessionToken: z.string().min(1).optional(),
+  })
+  .refine((s3) => (s3.accessKeyId === undefined) === (s3.secretAccessKey === undefined), 'give both the access key id and the secret key, or neither')
+  .default({ region: 'us-east-1', forcePathStyle: false });
+
+/** How `--git` revisions are fetched. The token and key are secrets: never logged, never put on a command line. */
+const GitSettings = z
+  .object({
+    /** Sent as HTTP basic auth (`tokenUser:token`) to HTTPS Git servers. */
+    token: z.string().min(1).optional(),
+    /** GitHub accepts `x-access-token`; Bitbucket `x-token-auth`. */
+    tokenUser: z.string().min(1).default('x-access-token'),
+    sshKeyFile: z.string().min(1).optional(),
+    knownHostsFile: z.string().min(1).optional(),
+    /** Base URLs of the `github:` and `bitbucket:` shorthands (GitHub Enterprise, Bitbucket Server, mirrors). */
+    githubUrl: HttpBaseUrl.default('https://github.com'),
+    bitbucketUrl: HttpBaseUrl.default('https://bitbucket.org'),
+  })
+  .default({ tokenUser: 'x-access-token', githubUrl: 'https://github.com', bitbucketUrl: 'https://bitbucket.org' });
+
+const Count = z.coerce.number().int().positive();
+
 const ServerConfigSchema = z.object({
   /** Holds the database, the blobs and the admin token. */
   dataDir: z.string().min(1),
@@ -38,7 +78,15 @@ const ServerConfigSchema = z.object({
   offlineEventTimeoutMs: PositiveDuration.default(30_000),
   /** Lifetime of an enrollment token created without an explicit one. */
   enrollTokenTtlMs: PositiveDuration.default(24 * 3_600_000),
-  maxUploadBytes: z.number().int().positive().default(DEFAULT_MAX_BLOB_BYTES),
+  /** The largest bundle stored, from any source. */
+  maxUploadBytes: Count.default(DEFAULT_MAX_BLOB_BYTES),
+  /** A bundle with more entries or a larger unpacked size is refused as INVALID_REVISION (zip and tar bombs). */
+  maxBundleEntries: Count.default(DEFAULT_ARCHIVE_LIMITS.maxEntries),
+  maxUnpackedBytes: Count.default(DEFAULT_ARCHIVE_LIMITS.maxUnpackedBytes),
+  /** How long fetching one revision (S3 object, Git commit, URL) may take. */
+  revisionFetchTimeoutMs: PositiveDuration.default(600_000),
+  s3: S3Settings,
+  git: GitSettings,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -55,5 +103,6 @@ export function parseServerConfig(input: ServerConfigInput): Result<ServerConfig
   if (!parsed.success) {
     return err(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`).join('\n'));
   }
-  return ok(Object.freeze({ ...parsed.data, listen: Object.freeze(parsed.data.listen) }));
+  const { listen, s3, git } = parsed.data;
+  return ok(Object.freeze({ ...parsed.data, listen: Object.freeze(listen), s3: Object.freeze(s3), git: Object.freeze(git) }));
 }

@@ -10,6 +10,7 @@ import type { ServerConfig } from './config.js';
 import { createApp } from './http/app.js';
 import type { RouteModule } from './http/route-module.js';
 import { BlobStore } from './revisions/blob-store.js';
+import { RevisionResolver } from './revisions/revision-resolver.js';
 import { openDatabase, type Database } from './store/database.js';
 
 /** What a service gets when it starts: the server's shared parts. */
@@ -86,6 +87,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     if (admin) print(`Admin token (saved to ${admin.path}): ${admin.token}`);
 
     const blobs = new BlobStore(config.dataDir, config.maxUploadBytes);
+    const resolver = new RevisionResolver(db, blobs, config, logger.child({ component: 'revisions' }), clock);
+    running.push({ name: 'revisions', service: { stop: () => resolver.close() } });
     const context: ServiceContext = { config, db, blobs, logger, clock, httpServer };
     for (const service of options.services ?? []) {
       running.push({ name: service.name, service: await service.start(context) });
@@ -94,6 +97,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     app = createApp({
       db,
       blobs,
+      resolver,
       logger,
       clock,
       enrollTokenTtlMs: config.enrollTokenTtlMs,

@@ -9,6 +9,7 @@ import { startAgent } from '../agent.js';
 import { loadAgentConfig, type AgentFlags } from '../config.js';
 import { createAgentLogger } from '../logging.js';
 import { reportMemoryOnSignal } from '../memory-report.js';
+import { registerHostCommands } from './commands/register.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -59,6 +60,11 @@ program
   .option('--env <KEY=VALUE>', 'extra environment for hook scripts (repeatable)', collect)
   .option('--files-root <dir>', 'development only: rebase appspec destinations under this directory')
   .option('--max-revisions <n>', 'revisions kept per deployment group (default 5)')
+  .option('--trusted-key <file>', 'ed25519 public key (PEM); deploy only revisions signed by a trusted key (repeatable)', collect)
+  .option('--metrics-interval <seconds>', 'how often host metrics are reported (default 10)')
+  .option('--stop-grace <seconds>', 'on SIGTERM, how long a running event may finish before its hook is ended (default 20)')
+  .option('--upkeep-schedule <cron>', "when retention and the self-check run (default '17 3 * * *'; 'off')")
   .action(run);
+registerHostCommands(program);
 
 await program.parseAsync(process.argv);

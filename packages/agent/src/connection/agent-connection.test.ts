@@ -67,6 +67,30 @@ describe('AgentConnection', () => {
   const welcome = (session: Session, heartbeatIntervalMs = 10_000) =>
     session.socket.send(encodeFrame({ type: 'welcome', hostId: 'h-1', heartbeatIntervalMs }));
 
+  it('says loudly when the coordinator refuses its protocol, tells the session is lost, and keeps retrying', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const lost: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
+    connection = new AgentConnection({
+      url,
+      credential: 'h-1.secret',
+      hello: () => HELLO,
+      onSessionReady: () => undefined,
+      onMessage: () => undefined,
+      onSessionLost: (reason) => lost.push(reason),
+      logger,
+      random: () => 0,
+    });
+    connection.start();
+    await expect.poll(() => sessions[0]?.frames.length).toBe(1);
+    sessions[0]!.socket.close(4000, 'protocol 1 is not supported; this coordinator speaks 2');
+    await expect.poll(() => lost).toEqual(['protocol 1 is not supported; this coordinator speaks 2']);
+    expect(lines.find((line) => line.level === 50)?.msg).toBe(
+      'the coordinator refused this agent: protocol 1 is not supported; this coordinator speaks 2; upgrade the agent or the coordinator',
+    );
+    await expect.poll(() => sessions.length, { timeout: 5_000 }).toBe(2);
+  });
+
   it('authenticates, says hello, and sends only once the session is welcomed', async () => {
     connect();
     await expect.poll(() => sessions[0]?.frames.length).toBe(1);

@@ -33,11 +33,15 @@ export interface AgentConnectionOptions {
   /** A session was established: a good moment to resend whatever the coordinator may have missed. */
   onSessionReady: (welcome: Welcome) => void;
   onMessage: (message: SessionMessage) => void;
+  /** The socket closed (or could not open) while the agent is not stopping; it will reconnect. */
+  onSessionLost?: (reason: string) => void;
   logger: Logger;
   random?: () => number;
 }
 
 const MISSED_HEARTBEATS = 3;
+/** The close code the coordinator's gateway uses for a hello in a protocol it does not speak. */
+const PROTOCOL_REFUSED_CLOSE_CODE = 4000;
 /** Liveness window between `open` and `welcome`, before the coordinator has named its heartbeat. */
 const HANDSHAKE_LIVENESS_MS = 30_000;
 const CLOSE_GRACE_MS = 1_000;
@@ -113,7 +117,14 @@ export class AgentConnection {
       if (this.stopped) return;
       const delay = nextReconnectDelay({ attempt: this.attempt, random: (this.options.random ?? Math.random)() });
       this.attempt += 1;
-      logger.info({ code, reason: reason.toString(), retryInMs: delay }, 'disconnected from the coordinator');
+      const why = reason.toString();
+      if (code === PROTOCOL_REFUSED_CLOSE_CODE) {
+        // Retrying cannot help until one side is upgraded; say so loudly, and keep retrying for that moment.
+        logger.error({ code, reason: why, retryInMs: delay }, `the coordinator refused this agent: ${why}; upgrade the agent or the coordinator`);
+      } else {
+        logger.info({ code, reason: why, retryInMs: delay }, 'disconnected from the coordinator');
+      }
+      this.options.onSessionLost?.(why === '' ? `closed with code ${code}` : why);
       this.reconnectTimer = setTimeout(() => this.connect(), delay);
     });
   }

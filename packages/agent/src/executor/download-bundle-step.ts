@@ -1,27 +1,28 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AgentPaths, type RunEvent } from '@baton/shared';
+import { AgentPaths, err, ok, type RunEvent } from '@baton/shared';
 import { deploymentDirs } from '../layout.js';
+import type { BundleSource } from './bundle-source.js';
 import { failed, succeeded, type ExecutionOutcome } from './execution-outcome.js';
 import type { ExecutorContext } from './executor-context.js';
 import { loadRevisionAppSpec } from './revision-appspec.js';
 
 /**
- * DownloadBundle (reference section 5, steps 1–2): prune old revisions, download and verify the bundle,
- * unpack it, and refuse it here, before any script runs, when its appspec is invalid or for another os.
+ * DownloadBundle (reference section 5, steps 1–2): prune old revisions, download and verify the bundle, unpack
+ * it (or take the files from the context's bundle source), and refuse it here, before any script runs, when its
+ * appspec is invalid or for another os.
  * Safe to run again for the same deployment: a verified bundle is not fetched twice, the archive is replaced.
  */
 export async function downloadBundleStep(
   { deployment }: RunEvent,
-  { config, credential, logger }: ExecutorContext,
+  context: ExecutorContext,
 ): Promise<ExecutionOutcome> {
+  const { config, logger } = context;
   const { deploymentRoot } = config.layout;
   const groupId = deployment.deploymentGroupId;
   const { revision } = deployment;
   const dirs = deploymentDirs(deploymentRoot, groupId, deployment.deploymentId);
-  const [{ downloadBundle }, { extractBundle }, { pruneOldRevisions }, records] = await Promise.all([
-    import('../bundle/download.js'),
-    import('../bundle/extract.js'),
+  const [{ pruneOldRevisions }, records] = await Promise.all([
     import('../bundle/retention.js'),
     import('../install/install-records.js'),
   ]);
@@ -36,21 +37,47 @@ export async function downloadBundleStep(
   });
   if (pruned.length > 0) logger.info({ pruned }, 'removed old revisions');
 
-  const downloaded = await downloadBundle({
-    url: `${config.coordinatorUrl}${AgentPaths.revision(revision.sha256)}`,
-    credential,
-    destFile: dirs.bundleFile,
-    expectedSha256: revision.sha256,
-    expectedSize: revision.size,
-  });
-  if (!downloaded.ok) return failed('UnknownError', downloaded.error.message);
-
-  const extracted = await extractBundle(dirs.bundleFile, revision.bundleType, dirs.archiveDir);
-  if (!extracted.ok) return failed('UnknownError', extracted.error.message);
+  const unpacked = await (context.bundleSource ?? coordinatorBundleSource(revision, context)).unpack(dirs);
+  if (!unpacked.ok) return failed('UnknownError', unpacked.error);
 
   const spec = await loadRevisionAppSpec(dirs.archiveDir);
   if (!spec.ok) return failed('UnknownError', spec.error);
 
   await records.writeInstallRecord(deploymentRoot, groupId, 'most_recent_install', dirs.dir);
-  return succeeded(`downloaded revision ${revision.sha256.slice(0, 12)} (${extracted.value.entries} entries)`);
+  return succeeded(unpacked.value);
+}
+
+/** The agent's own source: download from the coordinator (resuming, digest checked), then unpack safely. */
+function coordinatorBundleSource(
+  revision: RunEvent['deployment']['revision'],
+  { config, credential }: ExecutorContext,
+): BundleSource {
+  return {
+    async unpack(dirs) {
+      const [{ downloadBundle }, { extractBundle }, { requireTrustedSignature }, { reuseCachedBundle }] = await Promise.all([
+        import('../bundle/download.js'),
+        import('../bundle/extract.js'),
+        import('../bundle/revision-signature.js'),
+        import('../bundle/cached-bundle.js'),
+      ]);
+      // Checked before a byte is fetched: the agent's keys, not the coordinator, decide what may run here.
+      const signed = await requireTrustedSignature(revision, config.trustedKeys);
+      if (!signed.ok) return err(signed.error);
+      const reused = await reuseCachedBundle(config.layout.deploymentRoot, revision, dirs.bundleFile);
+      const downloaded = await downloadBundle({
+        url: `${config.coordinatorUrl}${AgentPaths.revision(revision.sha256)}`,
+        credential,
+        destFile: dirs.bundleFile,
+        expectedSha256: revision.sha256,
+        expectedSize: revision.size,
+      });
+      if (!downloaded.ok) return err(downloaded.error.message);
+
+      const extracted = await extractBundle(dirs.bundleFile, revision.bundleType, dirs.archiveDir);
+      if (!extracted.ok) return err(extracted.error.message);
+      const how = reused === undefined ? 'downloaded' : `reused the copy held in ${reused}, 0 bytes downloaded,`;
+      const signedBy = signed.value === undefined ? '' : `, signed by ${signed.value}`;
+      return ok(`${how} revision ${revision.sha256.slice(0, 12)} (${extracted.value.entries} entries${signedBy})`);
+    },
+  };
 }

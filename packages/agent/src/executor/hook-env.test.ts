@@ -26,4 +26,18 @@ describe('buildHookEnv', () => {
       BATON_FILES_ROOT: '/tmp/f',
     });
   });
+
+  it('adds where an S3 or Git revision came from, and nothing for an upload', () => {
+    const withSource = (source: DeploymentContext['revision']['source']) =>
+      buildHookEnv('BeforeInstall', { ...deployment, revision: { ...deployment.revision, ...(source ? { source } : {}) } }, { env: { BUNDLE_KEY: 'spoofed' } });
+    expect(withSource({ type: 's3', bucket: 'b', key: 'k/app.zip', versionId: 'v1', etag: 'e1' })).toMatchObject({
+      BUNDLE_BUCKET: 'b',
+      BUNDLE_KEY: 'k/app.zip',
+      BUNDLE_VERSION: 'v1',
+      BUNDLE_ETAG: 'e1',
+    });
+    expect(withSource({ type: 's3', bucket: 'b', key: 'k' })).not.toHaveProperty('BUNDLE_VERSION');
+    expect(withSource({ type: 'git', repository: 'https://example.com/r.git', commit: 'c'.repeat(40) })).toMatchObject({ BUNDLE_COMMIT: 'c'.repeat(40) });
+    expect(Object.keys(withSource({ type: 'upload' })).filter((name) => name.startsWith('BUNDLE_') && name !== 'BUNDLE_KEY')).toEqual([]);
+  });
 });

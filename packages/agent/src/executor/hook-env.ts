@@ -1,4 +1,4 @@
-import type { DeploymentContext, LifecycleEventName } from '@baton/shared';
+import type { DeploymentContext, LifecycleEventName, RevisionSource } from '@baton/shared';
 
 export interface HookEnvSettings {
   /** The agent's `env` setting, given to every script. */
@@ -23,5 +23,23 @@ export function buildHookEnv(
     APPLICATION_NAME: deployment.applicationName,
     DEPLOYMENT_GROUP_NAME: deployment.deploymentGroupName,
     DEPLOYMENT_GROUP_ID: deployment.deploymentGroupId,
+    ...sourceVariables(deployment.revision.source),
   };
+}
+
+/**
+ * Where the revision came from: S3 revisions add `BUNDLE_BUCKET`, `BUNDLE_KEY`, `BUNDLE_VERSION` (versioned
+ * buckets only) and `BUNDLE_ETAG`; Git revisions add `BUNDLE_COMMIT`. Uploads and URLs add nothing.
+ */
+function sourceVariables(source: RevisionSource | undefined): Record<string, string> {
+  if (source?.type === 's3') {
+    return {
+      BUNDLE_BUCKET: source.bucket,
+      BUNDLE_KEY: source.key,
+      ...(source.versionId === undefined ? {} : { BUNDLE_VERSION: source.versionId }),
+      ...(source.etag === undefined ? {} : { BUNDLE_ETAG: source.etag }),
+    };
+  }
+  if (source?.type === 'git') return { BUNDLE_COMMIT: source.commit };
+  return {};
 }

@@ -13,7 +13,7 @@ import { loadRevisionAppSpec } from './revision-appspec.js';
 export async function runHooksStep(
   hook: ScriptableHook,
   { deployment }: RunEvent,
-  { config, logger }: ExecutorContext,
+  { config, logger, signal }: ExecutorContext,
 ): Promise<ExecutionOutcome> {
   const { deploymentRoot } = config.layout;
   const dirs = deploymentDirs(deploymentRoot, deployment.deploymentGroupId, deployment.deploymentId);
@@ -36,6 +36,7 @@ export async function runHooksStep(
     bundleDir: spec.value.bundleRoot,
     env: buildHookEnv(hook, deployment, config),
     logFile: dirs.scriptsLog,
+    ...(signal === undefined ? {} : { signal }),
   });
 }
 

@@ -181,6 +181,22 @@ describe('runHookScripts', () => {
     expect(isRunning(readPid('grandchild'))).toBe(false);
   });
 
+  it('ends the group at once when the agent stops, and fails the event as AgentRestarted', async () => {
+    writeScript('long.sh', [`sh -c 'echo $$ > "${root}/grandchild"; sleep 60' &`, 'echo started', 'wait'].join('\n'));
+    const stopping = new AbortController();
+    const started = Date.now();
+    const outcome = run([script('long.sh', 60)], { signal: stopping.signal });
+    await expect.poll(() => readLog(), { timeout: 5000 }).toContain('[stdout]started');
+    stopping.abort();
+
+    expect((await outcome).diagnostics).toMatchObject({
+      errorCode: 'AgentRestarted',
+      message: 'Script at specified location: long.sh run as user root was ended because the agent is stopping',
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(isRunning(readPid('grandchild'))).toBe(false);
+  });
+
   it('escalates to SIGKILL when the group ignores SIGTERM', async () => {
     writeScript('stubborn.sh', [`trap '' TERM`, `echo $$ > "${root}/lead"`, 'while :; do sleep 0.05; done'].join('\n'));
     const outcome = await run([script('stubborn.sh', 1)]);

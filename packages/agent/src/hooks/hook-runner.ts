@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { err, type EventDiagnostics, type EventOutcome, type Result } from '@baton/shared';
+import { HOOK_KILL_GRACE_MS } from '../stop-bound.js';
 import { planInvocation, type AgentUser, type Invocation, type InvocationRequest } from './invocation.js';
 import { OutputLog } from './output-log.js';
 import { runScript } from './run-script.js';
@@ -30,6 +31,8 @@ export interface RunHookInput {
   readonly onOutput?: (line: string) => void;
   /** SIGTERM → SIGKILL grace at a deadline. */
   readonly killGraceMs?: number;
+  /** Aborted when the agent stops: the running script is ended and the event fails as AgentRestarted. */
+  readonly signal?: AbortSignal;
 }
 
 export interface HookOutcome {
@@ -37,7 +40,7 @@ export interface HookOutcome {
   readonly diagnostics: EventDiagnostics;
 }
 
-const DEFAULT_KILL_GRACE_MS = 5000;
+const DEFAULT_KILL_GRACE_MS = HOOK_KILL_GRACE_MS;
 
 /**
  * Runs the scripts of one lifecycle event (reference section 4) and reports the event's outcome.
@@ -99,6 +102,7 @@ async function runHookScript(
     timeoutSeconds: script.timeoutSeconds,
     killGraceMs: input.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     log,
+    ...(input.signal === undefined ? {} : { signal: input.signal }),
   });
 }
 

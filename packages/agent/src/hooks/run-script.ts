@@ -3,7 +3,7 @@ import { err, ok, type Result } from '@baton/shared';
 import type { Invocation } from './invocation.js';
 import type { OutputLog } from './output-log.js';
 import { terminateProcessGroup } from './process-group.js';
-import { scriptFailed, scriptPipeHeld, scriptTimedOut, type ScriptFailure } from './script-failure.js';
+import { scriptFailed, scriptInterrupted, scriptPipeHeld, scriptTimedOut, type ScriptFailure } from './script-failure.js';
 
 export interface ScriptRun {
   readonly invocation: Invocation;
@@ -12,6 +12,8 @@ export interface ScriptRun {
   readonly timeoutSeconds: number;
   readonly killGraceMs: number;
   readonly log: OutputLog;
+  /** Aborted when the agent stops: the script is ended like at its deadline and fails as interrupted. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -26,6 +28,7 @@ export interface ScriptRun {
  *   redirected, `cmd > /dev/null 2>&1 < /dev/null &`, so that they neither hold the pipes nor read stdin.
  * A background process that did redirect them is the user's application: it is signalled only if the script
  * has not finished (exited and closed its pipes) by the deadline, never after the script finished on its own.
+ * An abort of `signal` (the agent stopping) ends the group the same way, at once, as AgentRestarted.
  */
 export async function runScript(run: ScriptRun): Promise<Result<void, ScriptFailure>> {
   const { invocation, location, log } = run;
@@ -54,19 +57,27 @@ export async function runScript(run: ScriptRun): Promise<Result<void, ScriptFail
 
   let expired: ScriptFailure | undefined;
   let stopping: Promise<void> | undefined;
-  const deadline = setTimeout(() => {
-    const heldPipe = exited ? [...openPipes][0] : undefined;
-    expired = heldPipe === undefined ? scriptTimedOut(location, run.timeoutSeconds) : scriptPipeHeld(location, heldPipe);
+  const end = (failure: ScriptFailure): void => {
+    if (stopping !== undefined) return;
+    expired = failure;
     stopping = stopAll(subprocess.pid, run.killGraceMs, () => {
       subprocess.stdout.destroy();
       subprocess.stderr.destroy();
     });
     // Awaited below once the subprocess settles; marked handled now so a failure meanwhile is not "unhandled".
     stopping.catch(() => undefined);
+  };
+  const deadline = setTimeout(() => {
+    const heldPipe = exited ? [...openPipes][0] : undefined;
+    end(heldPipe === undefined ? scriptTimedOut(location, run.timeoutSeconds) : scriptPipeHeld(location, heldPipe));
   }, run.timeoutSeconds * 1000);
+  const interrupt = (): void => end(scriptInterrupted(location, invocation.userName));
+  if (run.signal?.aborted) interrupt();
+  else run.signal?.addEventListener('abort', interrupt, { once: true });
 
   const result = await subprocess;
   clearTimeout(deadline);
+  run.signal?.removeEventListener('abort', interrupt);
   await stopping;
 
   if (expired !== undefined) return err(expired);

@@ -5,7 +5,7 @@ import type { LifecycleErrorCode } from '@baton/shared';
  * reference agent's wording, so users searching for a CodeDeploy error find the same advice.
  */
 export interface ScriptFailure {
-  readonly errorCode: Exclude<LifecycleErrorCode, 'Success' | 'AgentRestarted' | 'UnknownError'>;
+  readonly errorCode: Exclude<LifecycleErrorCode, 'Success' | 'UnknownError'>;
   readonly message: string;
 }
 
@@ -36,4 +36,10 @@ export const scriptPipeHeld = (location: string, stream: 'STDOUT' | 'STDERR'): S
 export const scriptFailed = (location: string, user: string, what: string): ScriptFailure => ({
   errorCode: 'ScriptFailed',
   message: `${describeScriptRun(location, user)} ${what}`,
+});
+
+/** The agent is stopping (SIGTERM) and ended the script's process group instead of leaving it unreported. */
+export const scriptInterrupted = (location: string, user: string): ScriptFailure => ({
+  errorCode: 'AgentRestarted',
+  message: `${describeScriptRun(location, user)} was ended because the agent is stopping`,
 });

@@ -10,4 +10,9 @@ export class SerialQueue {
   enqueue(task: () => Promise<void>): void {
     this.tail = this.tail.then(task).catch(this.onError);
   }
+
+  /** Resolves once every task enqueued so far has settled; never rejects. */
+  idle(): Promise<void> {
+    return this.tail;
+  }
 }

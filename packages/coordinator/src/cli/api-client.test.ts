@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RevisionView } from '../http/views.js';
 import { ApiClient, ApiClientError } from './api-client.js';
+import { APPSPEC, makeArchive } from '../testing/bundle-archives.test-support.js';
 import { startCliTestServer, type CliTestServer } from '../testing/cli-test-server.test-support.js';
 
 describe('ApiClient', () => {
@@ -16,11 +17,12 @@ describe('ApiClient', () => {
   afterAll(() => t.close());
 
   it('uploads a byte stream, with or without its size', async () => {
-    const chunks = [Buffer.from('first chunk, '), Buffer.from('second chunk')];
-    const sha256 = createHash('sha256').update(Buffer.concat(chunks)).digest('hex');
+    const archive = await makeArchive('tar', { 'appspec.yml': APPSPEC });
+    const chunks = [archive.subarray(0, 100), archive.subarray(100)];
+    const sha256 = createHash('sha256').update(archive).digest('hex');
     const streamed = await client.upload<RevisionView>('/api/v1/applications/web/revisions?bundleType=tar', Readable.from(chunks));
-    expect(streamed).toMatchObject({ sha256, size: 25, bundleType: 'tar' });
-    const sized = await client.upload<RevisionView>('/api/v1/applications/web/revisions?bundleType=tar', Readable.from(chunks), 25);
+    expect(streamed).toMatchObject({ sha256, size: archive.length, bundleType: 'tar' });
+    const sized = await client.upload<RevisionView>('/api/v1/applications/web/revisions?bundleType=tar', Readable.from(chunks), archive.length);
     expect(sized.revisionId).toBe(streamed.revisionId);
   });
 

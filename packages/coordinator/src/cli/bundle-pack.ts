@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BundleType } from '@baton/shared';
-import { create as createTar } from 'tar';
+import { bundleTypeFromName } from '../revisions/detect-bundle-type.js';
 import { CliError } from './context.js';
 
 export interface PackedBundle {
@@ -26,20 +26,14 @@ export async function packBundle(path: string, explicitType?: string): Promise<P
   if (info.isDirectory()) {
     const dir = await mkdtemp(join(tmpdir(), 'baton-bundle-'));
     const archive = join(dir, 'bundle.tgz');
+    const { create: createTar } = await import('tar'); // only `deploy --bundle DIR` packs: keep the CLI's start-up light
     await createTar({ gzip: true, file: archive, cwd: path, portable: true }, await readdir(path));
     const { size } = await stat(archive);
     return { bundleType: 'tgz', size, open: () => createReadStream(archive), dispose: () => rm(dir, { recursive: true, force: true }) };
   }
-  const bundleType = explicitType ?? typeFromName(path);
+  const bundleType = explicitType ?? bundleTypeFromName(path);
   if (bundleType !== 'tar' && bundleType !== 'tgz' && bundleType !== 'zip') {
     throw new CliError('UNKNOWN_BUNDLE_TYPE', `cannot tell the archive type of ${path}: name it .tar, .tgz, .tar.gz or .zip, or pass --bundle-type`);
   }
   return { bundleType, size: info.size, open: () => createReadStream(path), dispose: async () => {} };
-}
-
-function typeFromName(path: string): string | undefined {
-  if (/\.(tgz|tar\.gz)$/i.test(path)) return 'tgz';
-  if (/\.tar$/i.test(path)) return 'tar';
-  if (/\.zip$/i.test(path)) return 'zip';
-  return undefined;
 }

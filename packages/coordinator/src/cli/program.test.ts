@@ -31,10 +31,10 @@ describe('baton CLI against a real coordinator', () => {
     const { hostId } = await readJson<EnrollResponse>(enrolled);
 
     expect(await json('hosts', 'list')).toEqual([
-      { hostId, name: 'web-1', tags: { env: 'prod', role: 'web' }, online: false, agentVersion: null },
+      { hostId, name: 'web-1', tags: { env: 'prod', role: 'web' }, online: false, agentVersion: null, cpuPercent: null, memoryPercent: null },
     ]);
     const table = await t.baton('hosts', 'list');
-    expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+HOST ID\s+STATUS\s+AGENT\s+TAGS$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+HOST ID\s+STATUS\s+CPU\s+MEM\s+AGENT\s+TAGS$/);
     expect(table.stdout).toContain('env=prod,role=web');
 
     const tokens = await json('enroll-token', 'list');

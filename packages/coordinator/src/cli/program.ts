@@ -6,6 +6,7 @@ import { registerDeploymentCommands } from './commands/deployment.js';
 import { registerEnrollTokenCommands } from './commands/enroll-token.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerHostCommands } from './commands/hosts.js';
+import { registerRevisionCommands } from './commands/revision.js';
 import { registerServerCommand } from './commands/server.js';
 import { CliError, type CliContext, type CliIo, type RegisterCommands } from './context.js';
 
@@ -18,6 +19,7 @@ const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerGroupCommands,
   registerDeployCommand,
   registerDeploymentCommands,
+  registerRevisionCommands,
 ];
 
 interface GlobalOptions {

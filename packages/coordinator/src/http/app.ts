@@ -9,6 +9,7 @@ import { applicationRoutes } from './routes/applications.js';
 import { deploymentGroupRoutes } from './routes/deployment-groups.js';
 import { enrollmentTokenRoutes } from './routes/enrollment-tokens.js';
 import { hostRoutes } from './routes/hosts.js';
+import { mountInstallRoutes } from './routes/install.js';
 import { revisionRoutes } from './routes/revisions.js';
 
 const ADMIN_ROUTES: readonly RouteModule[] = [
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   mountAgentRoutes(app, deps);
+  mountInstallRoutes(app, deps);
 
   const api = new Hono<ApiEnv>();
   api.use(bearerAuth('apiToken', (token) => authenticateApiToken(deps.db, token)));

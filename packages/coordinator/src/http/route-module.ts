@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { BlobStore } from '../revisions/blob-store.js';
+import type { RevisionResolver } from '../revisions/revision-resolver.js';
 import type { ApiToken } from '../store/api-tokens.js';
 import type { Database } from '../store/database.js';
 
@@ -8,6 +9,8 @@ import type { Database } from '../store/database.js';
 export interface AppDeps {
   readonly db: Database;
   readonly blobs: BlobStore;
+  /** Turns S3, Git and URL locations into registered revisions. */
+  readonly resolver: RevisionResolver;
   readonly logger: Logger;
   readonly clock: () => Date;
   /** Lifetime of an enrollment token created without an explicit ttl. */

@@ -4,6 +4,7 @@
  */
 import type {
   AutoRollbackEvent,
+  RevisionSource,
   BundleType,
   DeploymentConfig,
   HostFacts,
@@ -25,7 +26,8 @@ import type { Application } from '../store/applications.js';
 import type { ApplyOutcome, DeploymentGroup } from '../store/deployment-groups.js';
 import { enrollmentTokenState, type EnrollmentToken, type EnrollmentTokenState } from '../store/enrollment-tokens.js';
 import type { Host } from '../store/hosts.js';
-import type { Revision } from '../store/revisions.js';
+import type { RevisionUsage } from '../store/revision-usage.js';
+import type { RevisionEntry } from '../store/revisions.js';
 
 export interface ApplicationView {
   readonly applicationId: string;
@@ -140,17 +142,37 @@ export interface CreatedEnrollmentTokenView {
 export interface RevisionView {
   readonly revisionId: string;
   readonly applicationName: string;
-  readonly sha256: string;
-  readonly size: number;
-  readonly bundleType: BundleType;
+  /** `unresolved`: the location could not be resolved; `error` says why, and the digest fields are null. */
+  readonly status: 'resolved' | 'unresolved';
+  /** The location as asked for: `upload`, `s3://bucket/key (ETag …)`, `https://host/repo.git@<commit>`, a URL. */
+  readonly location: string;
+  readonly source: RevisionSource | null;
+  readonly sha256: string | null;
+  readonly size: number | null;
+  readonly bundleType: BundleType | null;
+  /** The ids of the keys that signed the digest. */
+  readonly signedBy: readonly string[];
+  readonly error: { code: string; message: string } | null;
   readonly createdAt: string;
+  readonly firstDeployedAt: string | null;
+  readonly lastDeployedAt: string | null;
+  /** Newest first; only in the answer for one revision. */
+  readonly deployments?: RevisionUsage['deployments'];
 }
 
-export const toRevisionView = (revision: Revision, application: Application): RevisionView => ({
+export const toRevisionView = (revision: RevisionEntry, application: Application, usage: RevisionUsage, withDeployments = false): RevisionView => ({
   revisionId: revision.id,
   applicationName: application.name,
-  sha256: revision.sha256,
-  size: revision.size,
-  bundleType: revision.bundleType,
+  status: revision.status,
+  location: revision.location,
+  source: revision.status === 'resolved' ? revision.source : null,
+  sha256: revision.status === 'resolved' ? revision.sha256 : null,
+  size: revision.status === 'resolved' ? revision.size : null,
+  bundleType: revision.status === 'resolved' ? revision.bundleType : null,
+  signedBy: revision.status === 'resolved' ? revision.signatures.map((signature) => signature.keyId) : [],
+  error: revision.status === 'unresolved' ? revision.error : null,
   createdAt: revision.createdAt,
+  firstDeployedAt: usage.firstDeployedAt ?? null,
+  lastDeployedAt: usage.lastDeployedAt ?? null,
+  ...(withDeployments ? { deployments: usage.deployments } : {}),
 });

@@ -17,6 +17,12 @@ export interface BlobTooLarge {
   readonly maxBytes: number;
 }
 
+export interface BlobDigestMismatch {
+  readonly code: 'DIGEST_MISMATCH';
+  readonly expected: string;
+  readonly actual: string;
+}
+
 /**
  * Content-addressed bundle bytes under `<dataDir>/blobs/<sha256>`. A blob appears under its name only
  * complete and synced (written to a temp file while hashing, then renamed), so a reader never sees a
@@ -34,8 +40,13 @@ export class BlobStore {
     this.tmpDir = join(this.dir, 'tmp');
   }
 
-  /** Stores a stream; refuses (and discards) it as soon as it exceeds the size limit. */
-  async putStream(source: AsyncIterable<Uint8Array>): Promise<Result<BlobInfo, BlobTooLarge>> {
+  /**
+   * Stores a stream; refuses (and discards) it as soon as it exceeds the size limit, or at its end when its digest
+   * is not `expectedSha256`, so bytes that failed a check never appear under any name.
+   */
+  putStream(source: AsyncIterable<Uint8Array>): Promise<Result<BlobInfo, BlobTooLarge>>;
+  putStream(source: AsyncIterable<Uint8Array>, expectedSha256: string): Promise<Result<BlobInfo, BlobTooLarge | BlobDigestMismatch>>;
+  async putStream(source: AsyncIterable<Uint8Array>, expectedSha256?: string): Promise<Result<BlobInfo, BlobTooLarge | BlobDigestMismatch>> {
     await mkdir(this.tmpDir, { recursive: true });
     const tmp = join(this.tmpDir, randomUUID());
     const file = await open(tmp, 'wx', 0o644);
@@ -52,6 +63,7 @@ export class BlobStore {
       await file.sync();
       await file.close();
       const sha256 = hash.digest('hex');
+      if (expectedSha256 !== undefined && sha256 !== expectedSha256) return err({ code: 'DIGEST_MISMATCH', expected: expectedSha256, actual: sha256 });
       await rename(tmp, this.pathOf(sha256));
       stored = true;
       return ok({ sha256, size });
@@ -80,6 +92,18 @@ export class BlobStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new Error(`cannot stat blob ${sha256}`, { cause: error });
+    }
+  }
+
+  /** The blob's first `length` bytes (fewer when it is shorter). */
+  async head(sha256: string, length: number): Promise<Buffer> {
+    const file = await open(this.pathOf(sha256), 'r');
+    try {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await file.read(buffer, 0, length, 0);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await file.close();
     }
   }
 

@@ -39,15 +39,28 @@ export function applyMigrations(db: Database, migrations: readonly Migration[]):
   const record = db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
   for (const migration of migrations) {
     if (applied.has(migration.version)) continue;
+    // SQLite's table-rebuild procedure: enforcement off (possible only outside a transaction), every key checked
+    // before the commit instead, so a rebuilt parent table keeps its children without a moment of violation.
+    const enforcing = migration.rebuildsTables === true && db.pragma('foreign_keys', { simple: true }) === 1;
+    if (enforcing) db.pragma('foreign_keys = OFF');
     try {
       db.transaction(() => {
         db.exec(migration.sql);
+        if (migration.rebuildsTables) assertForeignKeysHold(db);
         record.run(migration.version, new Date().toISOString());
       })();
     } catch (error) {
       throw new Error(`migration ${migration.version} (${migration.name}) failed`, { cause: error });
+    } finally {
+      if (enforcing) db.pragma('foreign_keys = ON');
     }
   }
+}
+
+function assertForeignKeysHold(db: Database): void {
+  const violations = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+  const first = violations[0];
+  if (first) throw new Error(`${violations.length} foreign key violation(s), e.g. ${first.table} row ${first.rowid} → ${first.parent}`);
 }
 
 function assertOrdered(migrations: readonly Migration[]): void {

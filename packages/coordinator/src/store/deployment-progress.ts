@@ -17,7 +17,9 @@ import {
 import { z } from 'zod';
 import type { Command, DeploymentPlan, DeploymentState, EventProgress, HostProgress } from '../engine/index.js';
 import type { Database } from './database.js';
-import { DeploymentOptions } from './deployments.js';
+import { DeploymentOptions, type DeploymentCreator } from './deployments.js';
+import { diagnosticsOf } from './event-diagnostics.js';
+import { toContextRevision } from './revisions.js';
 import { parseStoredJson } from './stored-json.js';
 
 const StoredBatch = z.object({
@@ -52,7 +54,7 @@ const ms = (text: string | null): number | undefined => (text === null ? undefin
 interface ContextRow {
   id: string;
   status: DeploymentStatus;
-  creator: 'user' | 'rollback';
+  creator: DeploymentCreator;
   options: string;
   plan: string | null;
   error_code: string | null;
@@ -68,6 +70,8 @@ interface ContextRow {
   sha256: string;
   size: number;
   bundle_type: 'tar' | 'tgz' | 'zip';
+  source: string | null;
+  signatures: string;
 }
 
 interface HostRow {
@@ -102,7 +106,8 @@ export class DeploymentProgressStore {
     this.statements = {
       context: db.prepare<[string], ContextRow>(
         `SELECT d.id, d.status, d.creator, d.options, d.plan, d.error_code, d.error_message, d.wakeup_at, d.batch_index, d.bake_until, d.started_at,
-                d.completed_at, a.name AS application_name, g.name AS group_name, g.id AS group_id, r.sha256, r.size, r.bundle_type
+                d.completed_at, a.name AS application_name, g.name AS group_name, g.id AS group_id, r.sha256, r.size, r.bundle_type,
+                r.source, r.signatures
          FROM deployments d JOIN applications a ON a.id = d.application_id JOIN deployment_groups g ON g.id = d.group_id
          JOIN revisions r ON r.id = d.revision_id WHERE d.id = ?`,
       ),
@@ -257,7 +262,7 @@ function toContext(row: ContextRow): DeploymentContext {
     deploymentGroupName: row.group_name,
     deploymentGroupId: row.group_id,
     creator: row.creator,
-    revision: { sha256: row.sha256, size: row.size, bundleType: row.bundle_type },
+    revision: toContextRevision(row),
     ...(options.fileExistsBehavior ? { fileExistsBehavior: options.fileExistsBehavior } : {}),
     ignoreApplicationStopFailures: options.ignoreApplicationStopFailures,
     // Tells the agent which revision's scripts the traffic hooks take (the reference's rollback column).
@@ -273,15 +278,6 @@ function toEvent(row: EventRow): EventProgress {
     ...(row.start_time === null ? {} : { startTime: ms(row.start_time)! }),
     ...(row.end_time === null ? {} : { endTime: ms(row.end_time)! }),
     ...(row.deadline_at === null ? {} : { deadlineAt: ms(row.deadline_at)! }),
-    ...(row.error_code === null
-      ? {}
-      : {
-          diagnostics: {
-            errorCode: row.error_code,
-            ...(row.script_name === null ? {} : { scriptName: row.script_name }),
-            message: row.message ?? '',
-            logTail: row.log_tail ?? '',
-          },
-        }),
+    ...diagnosticsOf(row),
   };
 }

@@ -4,7 +4,8 @@
  */
 import type { DeploymentStatus, InstanceStatus, LifecycleEventStatus } from '@baton/shared';
 import type { Database } from './database.js';
-import { DeploymentOptions, RollbackInfo } from './deployments.js';
+import { DeploymentOptions, RollbackInfo, type DeploymentCreator } from './deployments.js';
+import { diagnosticsOf } from './event-diagnostics.js';
 import { parseStoredJson } from './stored-json.js';
 
 export interface LifecycleEventView {
@@ -27,8 +28,9 @@ export interface DeploymentView {
   readonly applicationName: string;
   readonly deploymentGroupName: string;
   readonly status: DeploymentStatus;
-  readonly creator: 'user' | 'rollback';
-  readonly revision: { revisionId: string; sha256: string; size: number; bundleType: string };
+  readonly creator: DeploymentCreator;
+  /** `sha256`, `size` and `bundleType` are null when the revision's location could not be resolved. */
+  readonly revision: { revisionId: string; location: string; sha256: string | null; size: number | null; bundleType: string | null };
   readonly deploymentConfigName: string;
   readonly fileExistsBehavior?: string;
   readonly ignoreApplicationStopFailures: boolean;
@@ -45,7 +47,7 @@ export interface DeploymentView {
 interface Row {
   id: string;
   status: DeploymentStatus;
-  creator: 'user' | 'rollback';
+  creator: DeploymentCreator;
   options: string;
   plan: string | null;
   error_code: string | null;
@@ -58,14 +60,15 @@ interface Row {
   group_name: string;
   deployment_config: string;
   revision_id: string;
-  sha256: string;
-  size: number;
-  bundle_type: string;
+  location: string;
+  sha256: string | null;
+  size: number | null;
+  bundle_type: string | null;
 }
 
 const SELECT = `SELECT d.id, d.status, d.creator, d.options, d.plan, d.error_code, d.error_message, d.rollback_info, d.created_at,
   d.started_at, d.completed_at, a.name AS application_name, g.name AS group_name, g.deployment_config, d.revision_id,
-  r.sha256, r.size, r.bundle_type
+  r.location, r.sha256, r.size, r.bundle_type
   FROM deployments d JOIN applications a ON a.id = d.application_id JOIN deployment_groups g ON g.id = d.group_id
   JOIN revisions r ON r.id = d.revision_id`;
 
@@ -133,7 +136,7 @@ function toView(row: Row, overview: Record<InstanceStatus, number> | undefined):
     deploymentGroupName: row.group_name,
     status: row.status,
     creator: row.creator,
-    revision: { revisionId: row.revision_id, sha256: row.sha256, size: row.size, bundleType: row.bundle_type },
+    revision: { revisionId: row.revision_id, location: row.location, sha256: row.sha256, size: row.size, bundleType: row.bundle_type },
     deploymentConfigName: planned?.deploymentConfigName ?? groupConfig.name ?? 'unknown',
     ...(options.fileExistsBehavior ? { fileExistsBehavior: options.fileExistsBehavior } : {}),
     ignoreApplicationStopFailures: options.ignoreApplicationStopFailures,
@@ -178,16 +181,7 @@ function instancesOf(db: Database, deploymentId: string): InstanceView[] {
       status: event.status,
       ...(event.start_time === null ? {} : { startTime: event.start_time }),
       ...(event.end_time === null ? {} : { endTime: event.end_time }),
-      ...(event.error_code === null
-        ? {}
-        : {
-            diagnostics: {
-              errorCode: event.error_code,
-              ...(event.script_name === null ? {} : { scriptName: event.script_name }),
-              message: event.message ?? '',
-              logTail: event.log_tail ?? '',
-            },
-          }),
+      ...diagnosticsOf(event),
     });
     byHost.set(event.host_id, list);
   }

@@ -5,8 +5,9 @@ import { pino } from 'pino';
 import { parseServerConfig } from '../config.js';
 import { startServer, type RunningServer } from '../server.js';
 import { runCli } from '../cli/program.js';
+import { deploymentService } from '../runner/deployment-service.js';
 
-/** Test support: a real coordinator on a free port, and the CLI run in-process against it. */
+/** Test support: a real coordinator (with its deployments service) on a free port, and the CLI run in-process against it. */
 export interface CliTestServer {
   readonly server: RunningServer;
   readonly adminToken: string;
@@ -19,7 +20,7 @@ export async function startCliTestServer(): Promise<CliTestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-cli-'));
   const config = parseServerConfig({ dataDir: dir, listen: '127.0.0.1:0' });
   if (!config.ok) throw new Error(config.error);
-  const server = await startServer(config.value, { logger: pino({ level: 'silent' }), print: () => undefined });
+  const server = await startServer(config.value, { logger: pino({ level: 'silent' }), print: () => undefined, services: [deploymentService] });
   const adminToken = readFileSync(join(dir, 'admin-token'), 'utf8').trim();
   return {
     server,

@@ -2,7 +2,9 @@ import type { Hono } from 'hono';
 import { pino } from 'pino';
 import { createApp } from '../http/app.js';
 import type { RouteModule } from '../http/route-module.js';
+import { parseServerConfig } from '../config.js';
 import { BlobStore } from '../revisions/blob-store.js';
+import { RevisionResolver, type ResolverConfig } from '../revisions/revision-resolver.js';
 import { createFirstAdminToken } from '../store/api-tokens.js';
 import { openTempDatabase, type TempDatabase } from './temp-database.test-support.js';
 
@@ -19,6 +21,8 @@ export interface TestApp extends TempDatabase {
 
 export interface TestAppOptions {
   readonly maxUploadBytes?: number;
+  /** Revision settings over the defaults (S3 endpoint, Git base URLs, limits). */
+  readonly revisions?: Partial<ResolverConfig>;
   readonly enrollTokenTtlMs?: number;
   readonly routes?: readonly RouteModule[];
 }
@@ -26,17 +30,26 @@ export interface TestAppOptions {
 export function createTestApp(options: TestAppOptions = {}): TestApp {
   const temp = openTempDatabase();
   const blobs = new BlobStore(temp.dir, options.maxUploadBytes);
+  const defaults = parseServerConfig({ dataDir: temp.dir });
+  if (!defaults.ok) throw new Error(defaults.error);
+  const logger = pino({ level: 'silent' });
+  const resolver = new RevisionResolver(temp.db, blobs, { ...defaults.value, ...options.revisions }, logger, () => testApp.now);
   const issued = createFirstAdminToken(temp.db, new Date());
   if (!issued) throw new Error('a fresh database already had an admin token');
   const testApp: TestApp = {
     ...temp,
+    cleanup() {
+      resolver.close();
+      temp.cleanup();
+    },
     blobs,
     adminToken: issued.token,
     now: new Date('2030-01-01T00:00:00.000Z'),
     app: createApp({
       db: temp.db,
       blobs,
-      logger: pino({ level: 'silent' }),
+      resolver,
+      logger,
       clock: () => testApp.now,
       enrollTokenTtlMs: options.enrollTokenTtlMs ?? 24 * 3_600_000,
       routes: options.routes ?? [],

@@ -14,6 +14,8 @@ import {
   type AgentMessage,
   type CoordinatorMessage,
   type EventResult,
+  type HealthStatus,
+  type HostMetricsSample,
 } from '@baton/shared';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -25,6 +27,9 @@ export interface GatewayHandlers {
   onConnectivity(hostId: string, online: boolean): void;
   /** Returns whether the result was accepted (the agent then gets a `result-ack`). */
   onEventResult(hostId: string, result: EventResult): boolean;
+  onHostMetrics(hostId: string, sample: HostMetricsSample): void;
+  /** An agent's health-check verdict for one deployment (sent once per watch; not acknowledged). */
+  onHealthStatus(hostId: string, status: HealthStatus): void;
 }
 
 export interface GatewayOptions {
@@ -155,6 +160,17 @@ export class AgentGateway {
         } else {
           log.warn({ commandId: message.commandId }, 'result for a command of another host refused');
         }
+        return;
+      case 'host-metrics':
+        this.handlers?.onHostMetrics(hostId, message.sample);
+        return;
+      case 'health-status':
+        this.handlers?.onHealthStatus(hostId, message);
+        return;
+      case 'self-check':
+        // Logged for the operator; the host's own `baton-agent status` shows the checks in detail.
+        if (message.healthy) log.info({ at: message.at }, 'agent self-check passed');
+        else log.warn({ at: message.at, problems: message.problems }, `agent self-check failed: ${message.problems.join('; ')}`);
         return;
     }
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EventDiagnostics, HostFacts, IsoTime } from './common.js';
+import { HealthStatus, HostMetrics } from './health.js';
 
 export const Hello = z.object({
   type: z.literal('hello'),
@@ -24,5 +25,17 @@ export const EventResult = z.object({
 });
 export type EventResult = z.infer<typeof EventResult>;
 
-export const AgentMessage = z.discriminatedUnion('type', [Hello, EventStarted, EventResult]);
+/**
+ * The agent's periodic self-check (its scheduled upkeep): can it still deploy on this host (disk space, a writable
+ * deployment root, its credentials)? `problems` says what failed, for people; warnings are not problems.
+ */
+export const SelfCheckReport = z.object({
+  type: z.literal('self-check'),
+  at: IsoTime,
+  healthy: z.boolean(),
+  problems: z.array(z.string()),
+});
+export type SelfCheckReport = z.infer<typeof SelfCheckReport>;
+
+export const AgentMessage = z.discriminatedUnion('type', [Hello, EventStarted, EventResult, HostMetrics, HealthStatus, SelfCheckReport]);
 export type AgentMessage = z.infer<typeof AgentMessage>;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { BundleType, FileExistsBehavior, LifecycleEventNameSchema, Sha256Hex } from './common.js';
+import { RevisionSource, RevisionSignature } from './revision-source.js';
+import { WatchHealth } from './health.js';
 
 export const Welcome = z.object({
   type: z.literal('welcome'),
@@ -18,7 +20,15 @@ export const DeploymentContext = z.object({
    * for the group's last successful revision sent to a new or returning host.
    */
   creator: z.enum(['user', 'rollback', 'autoUpdate']),
-  revision: z.object({ sha256: Sha256Hex, size: z.number().int().nonnegative(), bundleType: BundleType }),
+  revision: z.object({
+    sha256: Sha256Hex,
+    size: z.number().int().nonnegative(),
+    bundleType: BundleType,
+    /** Where the bytes came from (hooks see it as `BUNDLE_*`). Optional: older coordinators do not send it. */
+    source: RevisionSource.optional(),
+    /** Signatures over the digest; an agent with trusted keys refuses the revision without a valid one. */
+    signatures: z.array(RevisionSignature).optional(),
+  }),
   fileExistsBehavior: FileExistsBehavior.optional(),
   ignoreApplicationStopFailures: z.boolean(),
   /**
@@ -44,5 +54,5 @@ export type RunEvent = z.infer<typeof RunEvent>;
 /** The coordinator has durably recorded the result of `commandId`; the agent may forget it. */
 export const ResultAck = z.object({ type: z.literal('result-ack'), commandId: z.string() });
 
-export const CoordinatorMessage = z.discriminatedUnion('type', [Welcome, RunEvent, ResultAck]);
+export const CoordinatorMessage = z.discriminatedUnion('type', [Welcome, RunEvent, ResultAck, WatchHealth]);
 export type CoordinatorMessage = z.infer<typeof CoordinatorMessage>;

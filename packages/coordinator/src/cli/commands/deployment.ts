@@ -113,7 +113,9 @@ function renderDeployment(view: DeploymentView): string {
   const header = [
     `${view.deploymentId}  ${view.status}${view.creator === 'rollback' ? ' (rollback)' : ''}`,
     `  application ${view.applicationName}, group ${view.deploymentGroupName}, config ${view.deploymentConfigName}`,
-    `  revision ${view.revision.sha256.slice(0, 12)} (${view.revision.bundleType}, ${view.revision.size} bytes)`,
+    view.revision.sha256 === null
+      ? `  revision ${view.revision.location} (unresolved)`
+      : `  revision ${view.revision.sha256.slice(0, 12)} (${view.revision.bundleType}, ${view.revision.size} bytes, ${view.revision.location})`,
     view.errorInformation ? `  error ${view.errorInformation.code}: ${view.errorInformation.message}` : '',
     view.rollbackInfo?.rollbackDeploymentId ? `  rolled back by ${view.rollbackInfo.rollbackDeploymentId}` : '',
     view.rollbackInfo?.rollbackTriggeringDeploymentId ? `  rolls back ${view.rollbackInfo.rollbackTriggeringDeploymentId}` : '',

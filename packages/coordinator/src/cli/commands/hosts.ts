@@ -1,28 +1,94 @@
+import type { HostMetricsSample } from '@baton/shared';
+import type { HostMetricsView, LatestHostMetricsView } from '../../health/host-metrics-routes.js';
 import type { HostView } from '../../http/views.js';
-import type { RegisterCommands } from '../context.js';
+import { CliError, type RegisterCommands } from '../context.js';
 import { formatTable, formatTags } from '../format-table.js';
+import { formatSparkline } from '../sparkline.js';
 
-/** `baton hosts list`: the enrolled hosts and whether their agent is connected. */
+/** `baton hosts list|get`: the enrolled hosts, whether their agent is connected, and their recent metrics. */
 export const registerHostCommands: RegisterCommands = (program, context) => {
   const hosts = program.command('hosts').description('inspect enrolled hosts');
 
   hosts
     .command('list')
-    .description('list enrolled hosts')
+    .description('list enrolled hosts with their current CPU and memory use')
     .action(async () => {
-      const list = await context.client().get<HostView[]>('/api/v1/hosts');
-      const summary = list.map(({ hostId, name, tags, online, agentVersion }) => ({ hostId, name, tags, online, agentVersion }));
+      const client = context.client();
+      const [list, latest] = await Promise.all([
+        client.get<HostView[]>('/api/v1/hosts'),
+        client.get<LatestHostMetricsView[]>('/api/v1/host-metrics'),
+      ]);
+      const sampleOf = new Map(latest.map(({ hostId, sample }) => [hostId, sample]));
+      const summary = list.map(({ hostId, name, tags, online, agentVersion }) => {
+        const sample = sampleOf.get(hostId);
+        return { hostId, name, tags, online, agentVersion, cpuPercent: sample?.cpuPercent ?? null, memoryPercent: sample?.memoryPercent ?? null };
+      });
       context.print(summary, () =>
         formatTable(
-          ['name', 'host id', 'status', 'agent', 'tags'],
-          list.map((host) => [
+          ['name', 'host id', 'status', 'cpu', 'mem', 'agent', 'tags'],
+          summary.map((host) => [
             host.name,
             host.hostId,
             host.online ? 'online' : 'offline',
+            percent(host.cpuPercent),
+            percent(host.memoryPercent),
             host.agentVersion ?? '-',
             formatTags(host.tags),
           ]),
         ),
       );
     });
+
+  hosts
+    .command('get')
+    .description("show a host and its recent metrics (oldest to newest), by name or id")
+    .argument('<host>', 'host name or id')
+    .action(async (wanted: string) => {
+      const client = context.client();
+      const list = await client.get<HostView[]>('/api/v1/hosts');
+      const matches = list.filter((host) => host.hostId === wanted || host.name === wanted);
+      if (matches.length === 0) throw new CliError('NOT_FOUND', `no host named or with id '${wanted}'`);
+      if (matches.length > 1) throw new CliError('AMBIGUOUS', `${matches.length} hosts are named '${wanted}': use a host id (${matches.map((h) => h.hostId).join(', ')})`);
+      const host = matches[0]!;
+      const { samples } = await client.get<HostMetricsView>(`/api/v1/hosts/${encodeURIComponent(host.hostId)}/metrics`);
+      context.print({ ...host, metrics: samples }, () => renderHost(host, samples));
+    });
 };
+
+const METRIC_ROWS: readonly { label: string; field: Exclude<keyof HostMetricsSample, 'at'>; scale?: number }[] = [
+  { label: 'cpu %', field: 'cpuPercent', scale: 100 },
+  { label: 'memory %', field: 'memoryPercent', scale: 100 },
+  { label: 'disk %', field: 'diskPercent', scale: 100 },
+  // The load has no fixed top: the line is scaled to its own maximum.
+  { label: 'load (1 min)', field: 'load1' },
+];
+
+function renderHost(host: HostView, samples: readonly HostMetricsSample[]): string {
+  const facts: [string, string][] = [
+    ['name', host.name],
+    ['host id', host.hostId],
+    ['status', host.online ? 'online' : 'offline'],
+    ['agent', host.agentVersion ?? '-'],
+    ['tags', formatTags(host.tags)],
+  ];
+  const first = samples[0];
+  const last = samples.at(-1);
+  if (!first || !last) return `${formatFacts(facts)}\n\nNo metrics received yet.`;
+  const metrics = METRIC_ROWS.map(({ label, field, scale }) => {
+    const values = samples.map((sample) => sample[field]);
+    return [label, String(last[field]), formatSparkline(values, scale)];
+  });
+  return [
+    formatFacts(facts),
+    '',
+    `${samples.length} sample(s) from ${first.at} to ${last.at}:`,
+    formatTable(['metric', 'now', 'history'], metrics),
+  ].join('\n');
+}
+
+const formatFacts = (facts: readonly [string, string][]): string => {
+  const width = Math.max(...facts.map(([label]) => label.length));
+  return facts.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+};
+
+const percent = (value: number | null): string => (value === null ? '-' : `${value.toFixed(1)}%`);

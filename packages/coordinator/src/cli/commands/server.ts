@@ -1,8 +1,4 @@
 import { Option } from 'commander';
-import { parseServerConfig } from '../../config.js';
-import { createLogger } from '../../logger.js';
-import { deploymentService } from '../../runner/deployment-service.js';
-import { startServer } from '../../server.js';
 import { CliError, type RegisterCommands } from '../context.js';
 
 interface ServerOptions {
@@ -13,6 +9,21 @@ interface ServerOptions {
   offlineEventTimeout?: string;
   enrollTokenTtl?: string;
   logLevel?: string;
+  maxBundleSize?: string;
+  maxBundleEntries?: string;
+  maxUnpackedSize?: string;
+  revisionFetchTimeout?: string;
+  s3Endpoint?: string;
+  s3Region?: string;
+  s3PathStyle?: boolean;
+  s3AccessKeyId?: string;
+  s3SecretAccessKey?: string;
+  gitToken?: string;
+  gitTokenUser?: string;
+  gitSshKey?: string;
+  gitKnownHosts?: string;
+  githubUrl?: string;
+  bitbucketUrl?: string;
 }
 
 /** `baton server`: runs the coordinator in the foreground until SIGINT or SIGTERM. */
@@ -27,7 +38,30 @@ export const registerServerCommand: RegisterCommands = (program, context) => {
     .option('--offline-event-timeout <duration>', 'how long an event may run on an offline host, e.g. 30s')
     .option('--enroll-token-ttl <duration>', 'default lifetime of enrollment tokens, e.g. 24h')
     .addOption(new Option('--log-level <level>', 'log level').env('BATON_LOG_LEVEL'))
+    .option('--max-bundle-size <bytes>', 'largest bundle stored, from any source (default 1 GiB)')
+    .option('--max-bundle-entries <count>', 'most entries in a bundle (default 100000)')
+    .option('--max-unpacked-size <bytes>', 'largest unpacked size of a bundle (default 4 GiB)')
+    .option('--revision-fetch-timeout <duration>', 'limit for fetching one S3 object, Git commit or URL (default 10m)')
+    .addOption(new Option('--s3-endpoint <url>', 'S3-compatible endpoint (MinIO, Ceph); AWS by default').env('BATON_S3_ENDPOINT'))
+    .addOption(new Option('--s3-region <region>', 'S3 region (default us-east-1)').env('BATON_S3_REGION'))
+    .option('--s3-path-style', 'address buckets by path (most S3-compatible stores)')
+    .addOption(new Option('--s3-access-key-id <id>', "S3 access key; the SDK's credential chain otherwise").env('BATON_S3_ACCESS_KEY_ID'))
+    .addOption(new Option('--s3-secret-access-key <secret>', 'S3 secret key (prefer the environment variable)').env('BATON_S3_SECRET_ACCESS_KEY'))
+    .addOption(new Option('--git-token <token>', 'token for private HTTPS repositories (prefer the environment variable)').env('BATON_GIT_TOKEN'))
+    .option('--git-token-user <user>', 'user name sent with the token (x-access-token for GitHub, x-token-auth for Bitbucket)')
+    .addOption(new Option('--git-ssh-key <file>', 'private key for SSH repositories').env('BATON_GIT_SSH_KEY'))
+    .option('--git-known-hosts <file>', 'known_hosts for SSH repositories (new hosts are accepted on first use otherwise)')
+    .option('--github-url <url>', 'base URL of github: shorthands (GitHub Enterprise, mirrors)')
+    .option('--bitbucket-url <url>', 'base URL of bitbucket: shorthands (Bitbucket Server, mirrors)')
     .action(async (options: ServerOptions) => {
+      // The server's modules (SQLite, the engine, the HTTP stack) load only for this command: every other
+      // command is a small API client and starts fast.
+      const [{ parseServerConfig }, { createLogger }, { deploymentService }, { startServer }] = await Promise.all([
+        import('../../config.js'),
+        import('../../logger.js'),
+        import('../../runner/deployment-service.js'),
+        import('../../server.js'),
+      ]);
       const config = parseServerConfig({
         dataDir: options.dataDir,
         listen: options.listen,
@@ -36,6 +70,25 @@ export const registerServerCommand: RegisterCommands = (program, context) => {
         offlineEventTimeoutMs: options.offlineEventTimeout,
         enrollTokenTtlMs: options.enrollTokenTtl,
         logLevel: options.logLevel,
+        maxUploadBytes: options.maxBundleSize,
+        maxBundleEntries: options.maxBundleEntries,
+        maxUnpackedBytes: options.maxUnpackedSize,
+        revisionFetchTimeoutMs: options.revisionFetchTimeout,
+        s3: withoutUndefined({
+          endpoint: options.s3Endpoint,
+          region: options.s3Region,
+          forcePathStyle: options.s3PathStyle,
+          accessKeyId: options.s3AccessKeyId,
+          secretAccessKey: options.s3SecretAccessKey,
+        }),
+        git: withoutUndefined({
+          token: options.gitToken,
+          tokenUser: options.gitTokenUser,
+          sshKeyFile: options.gitSshKey,
+          knownHostsFile: options.gitKnownHosts,
+          githubUrl: options.githubUrl,
+          bitbucketUrl: options.bitbucketUrl,
+        }),
       });
       if (!config.ok) throw new CliError('INVALID_CONFIG', config.error.replaceAll('\n', '; '));
       const server = await startServer(config.value, {
@@ -52,3 +105,8 @@ export const registerServerCommand: RegisterCommands = (program, context) => {
       context.io.stderr(`stopped on ${signal}\n`);
     });
 };
+
+/** Leaves unset flags out, so the schema's defaults apply to them. */
+function withoutUndefined(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+}

@@ -61,7 +61,7 @@ describe('deployment routes', () => {
       const response = await create({ description: 'first', fileExistsBehavior: 'OVERWRITE' });
       expect(response.status).toBe(201);
       const first = await readJson<{ deploymentId: string; status: string }>(response);
-      expect(first).toEqual({ deploymentId: expect.stringMatching(/^d-/), status: 'InProgress' });
+      expect(first).toEqual({ deploymentId: expect.stringMatching(/^d-/), status: 'InProgress', revisionId: expect.stringMatching(/^rev-/) });
       expect(await get(first.deploymentId)).toMatchObject({ fileExistsBehavior: 'OVERWRITE', ignoreApplicationStopFailures: false });
 
       expect(await readJson(await create({}, 1))).toMatchObject({ status: 'Queued' });

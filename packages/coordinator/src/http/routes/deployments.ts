@@ -4,7 +4,9 @@ import type { EngineRunner } from '../../runner/engine-runner.js';
 import { getDeploymentGroupByName } from '../../store/deployment-groups.js';
 import { queryDeployments, readDeployment } from '../../store/deployment-read-model.js';
 import { getDeployment } from '../../store/deployments.js';
-import { getRevision } from '../../store/revisions.js';
+import { insertFailedDeployment } from '../../store/failed-deployment.js';
+import { getRevision, recordUnresolvedRevision } from '../../store/revisions.js';
+import { RevisionLocation } from '../../revisions/revision-location.js';
 import { ApiError } from '../errors.js';
 import { requireApplication, requireDeploymentGroup } from '../lookups.js';
 import { readJsonBody } from '../request-body.js';
@@ -13,10 +15,15 @@ import type { RouteModule } from '../route-module.js';
 const CreateDeployment = z.object({
   applicationName: z.string().min(1),
   deploymentGroupName: z.string().min(1),
-  revisionId: z.string().min(1),
+  /** A registered revision (a redeploy), or a location to resolve now: exactly one of the two. */
+  revisionId: z.string().min(1).optional(),
+  revision: RevisionLocation.optional(),
   fileExistsBehavior: FileExistsBehavior.optional(),
   ignoreApplicationStopFailures: z.boolean().default(false),
   description: z.string().max(1000).optional(),
+}).refine((body) => (body.revisionId === undefined) !== (body.revision === undefined), {
+  message: 'give either revisionId or revision (a location), not both',
+  path: ['revision'],
 });
 
 const StopDeployment = z.object({ rollback: z.boolean().default(false) });
@@ -39,7 +46,7 @@ const WaitQuery = z.object({
  */
 export const deploymentRoutes =
   (runner: EngineRunner): RouteModule =>
-  (api, { db }) => {
+  (api, { db, resolver, clock }) => {
     api.post('/deployments', async (c) => {
       const body = await readJsonBody(c, CreateDeployment);
       const application = requireApplication(db, body.applicationName);
@@ -47,23 +54,39 @@ export const deploymentRoutes =
       if (!group) {
         throw new ApiError(404, 'NOT_FOUND', `deployment group '${body.deploymentGroupName}' not found in application '${application.name}'`);
       }
-      const revision = getRevision(db, body.revisionId);
-      if (!revision || revision.applicationId !== application.id) {
-        throw new ApiError(404, 'NOT_FOUND', `revision '${body.revisionId}' not found in application '${application.name}'`);
-      }
-      const created = runner.create({
+      const deployment = {
         applicationId: application.id,
         groupId: group.id,
-        revisionId: revision.id,
-        creator: 'user',
+        creator: 'user' as const,
         options: {
           ...(body.fileExistsBehavior ? { fileExistsBehavior: body.fileExistsBehavior } : {}),
           ignoreApplicationStopFailures: body.ignoreApplicationStopFailures,
           autoRollback: group.autoRollback,
           ...(body.description ? { description: body.description } : {}),
         },
-      });
-      return c.json({ deploymentId: created.id, status: created.status }, 201);
+      };
+      if (body.revision) {
+        // Resolved before the deployment exists; one that cannot be resolved is created Failed, touching no host.
+        const resolved = await resolver.resolve(application.id, body.revision);
+        if (!resolved.ok) {
+          const { code, message, location } = resolved.error;
+          const unresolved = recordUnresolvedRevision(db, { applicationId: application.id, location, error: { code, message } }, clock());
+          const failed = insertFailedDeployment(db, { ...deployment, revisionId: unresolved.id }, { code, message }, clock());
+          runner.watch.notify(failed.id);
+          return c.json({ deploymentId: failed.id, status: failed.status, revisionId: unresolved.id, errorInformation: { code, message } }, 201);
+        }
+        const created = runner.create({ ...deployment, revisionId: resolved.value.revision.id });
+        return c.json({ deploymentId: created.id, status: created.status, revisionId: resolved.value.revision.id }, 201);
+      }
+      const revision = getRevision(db, body.revisionId!);
+      if (!revision || revision.applicationId !== application.id) {
+        throw new ApiError(404, 'NOT_FOUND', `revision '${body.revisionId}' not found in application '${application.name}'`);
+      }
+      if (revision.status !== 'resolved') {
+        throw new ApiError(409, 'REVISION_UNRESOLVED', `revision '${revision.id}' (${revision.location}) was never resolved: ${revision.error.message}`);
+      }
+      const created = runner.create({ ...deployment, revisionId: revision.id });
+      return c.json({ deploymentId: created.id, status: created.status, revisionId: revision.id }, 201);
     });
 
     api.get('/deployments', (c) => {

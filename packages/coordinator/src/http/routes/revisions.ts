@@ -1,21 +1,36 @@
 import { BundleType } from '@baton/shared';
 import { z } from 'zod';
+import { RevisionLocation } from '../../revisions/revision-location.js';
+import { checkRevisionSignature } from '../../revisions/revision-signature.js';
 import { getApplication } from '../../store/applications.js';
-import { getRevision, listRevisions, registerRevision } from '../../store/revisions.js';
+import { revisionUsage } from '../../store/revision-usage.js';
+import { addRevisionSignature, getRevision, listRevisions, type RevisionEntry } from '../../store/revisions.js';
+import type { Database } from '../../store/database.js';
 import { ApiError } from '../errors.js';
 import { requireApplication } from '../lookups.js';
+import { readJsonBody } from '../request-body.js';
 import type { RouteModule } from '../route-module.js';
 import { toRevisionView } from '../views.js';
 
 const UploadQuery = z.object({ bundleType: BundleType });
+const RegisterLocation = z.object({ location: RevisionLocation });
+const AddSignature = z.object({ publicKey: z.string().min(1), signature: z.string().min(1) });
 
-export const revisionRoutes: RouteModule = (api, { db, blobs, clock }) => {
+export const revisionRoutes: RouteModule = (api, { db, blobs, resolver }) => {
   /**
-   * Uploads a bundle: the raw archive is the body. Content-addressed, so uploading the same bytes again for
-   * the same application answers the existing revision with 200 instead of 201.
+   * Registers a revision. A raw archive body is an upload; a JSON body `{location}` is resolved from S3, Git or a
+   * URL. Content-addressed: the same bytes from the same source answer the existing revision with 200, not 201.
+   * A bundle that cannot be had answers 422 with REVISION_MISSING or INVALID_REVISION (nothing is recorded).
    */
   api.post('/applications/:app/revisions', async (c) => {
     const application = requireApplication(db, c.req.param('app'));
+    if (c.req.header('content-type')?.startsWith('application/json')) {
+      const { location } = await readJsonBody(c, RegisterLocation);
+      const resolved = await resolver.resolve(application.id, location);
+      if (!resolved.ok) throw new ApiError(422, resolved.error.code, resolved.error.message);
+      const { revision, created } = resolved.value;
+      return c.json(toRevisionView(revision, application, revisionUsage(db, revision.id)), created ? 201 : 200);
+    }
     const { bundleType } = UploadQuery.parse({ bundleType: c.req.query('bundleType') });
     const tooLarge = new ApiError(413, 'PAYLOAD_TOO_LARGE', `the bundle exceeds the limit of ${blobs.maxBytes} bytes`);
     if (Number(c.req.header('content-length')) > blobs.maxBytes) throw tooLarge;
@@ -24,23 +39,41 @@ export const revisionRoutes: RouteModule = (api, { db, blobs, clock }) => {
     const stored = await blobs.putStream(body);
     if (!stored.ok) throw tooLarge;
     if (stored.value.size === 0) throw new ApiError(400, 'VALIDATION_ERROR', 'the bundle is empty');
-    const { revision, created } = registerRevision(
-      db,
-      { applicationId: application.id, ...stored.value, bundleType, source: { type: 'upload' } },
-      clock(),
-    );
-    return c.json(toRevisionView(revision, application), created ? 201 : 200);
+    const admitted = await resolver.admit(application.id, stored.value, { source: { type: 'upload' }, declaredType: bundleType });
+    if (!admitted.ok) throw new ApiError(422, admitted.error.code, admitted.error.message);
+    const { revision, created } = admitted.value;
+    return c.json(toRevisionView(revision, application, revisionUsage(db, revision.id)), created ? 201 : 200);
   });
 
   api.get('/applications/:app/revisions', (c) => {
     const application = requireApplication(db, c.req.param('app'));
-    return c.json(listRevisions(db, application.id).map((revision) => toRevisionView(revision, application)));
+    return c.json(listRevisions(db, application.id).map((revision) => toRevisionView(revision, application, revisionUsage(db, revision.id, 0))));
   });
 
   api.get('/revisions/:id', (c) => {
-    const revision = getRevision(db, c.req.param('id'));
-    const application = revision && getApplication(db, revision.applicationId);
-    if (!revision || !application) throw new ApiError(404, 'NOT_FOUND', `revision '${c.req.param('id')}' not found`);
-    return c.json(toRevisionView(revision, application));
+    const revision = requireRevision(db, c.req.param('id'));
+    const application = getApplication(db, revision.applicationId)!;
+    return c.json(toRevisionView(revision, application, revisionUsage(db, revision.id), true));
+  });
+
+  /**
+   * Adds a signature made off the coordinator (`baton revision sign`). The public key comes along so that a wrong
+   * key or digest is refused here, at once, rather than by every agent that trusts the key.
+   */
+  api.post('/revisions/:id/signatures', async (c) => {
+    const revision = requireRevision(db, c.req.param('id'));
+    if (revision.status !== 'resolved') throw new ApiError(409, 'REVISION_UNRESOLVED', `revision '${revision.id}' was never resolved: nothing to sign`);
+    const body = await readJsonBody(c, AddSignature);
+    const checked = checkRevisionSignature(body.publicKey, revision.sha256, body.signature);
+    if (!checked.ok) throw new ApiError(422, 'INVALID_SIGNATURE', checked.error);
+    const signed = addRevisionSignature(db, revision.id, checked.value)!;
+    const application = getApplication(db, revision.applicationId)!;
+    return c.json(toRevisionView(signed, application, revisionUsage(db, revision.id), true));
   });
 };
+
+function requireRevision(db: Database, id: string): RevisionEntry {
+  const revision = getRevision(db, id);
+  if (!revision) throw new ApiError(404, 'NOT_FOUND', `revision '${id}' not found`);
+  return revision;
+}

@@ -1,0 +1,64 @@
+/**
+ * `baton-agent install`: enrolls, writes the configuration and the systemd unit, then starts the service when
+ * systemd runs this host (and no --root was given); otherwise prints exactly what to run.
+ */
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { installService } from '../../service/install-service.js';
+import { formatSystemctl, isSystemdRunning, planStart, runSystemctl } from '../../service/systemd.js';
+import { failUsage } from './usage.js';
+
+export interface InstallFlags {
+  coordinator: string;
+  enrollToken?: string;
+  name?: string;
+  tags?: string;
+  root?: string;
+}
+
+/** bin/baton-agent.js of this installation, from src/ or dist/ alike. */
+export const AGENT_BIN = fileURLToPath(new URL('../../../bin/baton-agent.js', import.meta.url));
+
+export async function install(flags: InstallFlags): Promise<void> {
+  const root = flags.root ?? '';
+  if (root === '' && process.getuid?.() !== 0) return failUsage(['install writes /etc and /var: run it as root (sudo)']);
+  const installed = await installService({
+    coordinator: flags.coordinator,
+    ...(flags.enrollToken === undefined ? {} : { enrollToken: flags.enrollToken }),
+    ...(flags.name === undefined ? {} : { name: flags.name }),
+    ...(flags.tags === undefined ? {} : { tags: flags.tags }),
+    root,
+    hostname: hostname(),
+    nodePath: process.execPath,
+    binPath: AGENT_BIN,
+  });
+  if (!installed.ok) {
+    for (const problem of installed.error) process.stderr.write(`baton-agent: ${problem}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const { hostId, newlyEnrolled, changed, config } = installed.value;
+  const { layout } = config;
+  process.stdout.write(
+    `${newlyEnrolled ? 'enrolled as' : 'already enrolled as'} ${hostId} (${config.name}) with ${config.coordinatorUrl}\n` +
+      `configuration: ${layout.configFile}${changed ? '' : ' (unchanged)'}\nunit: ${layout.unitFile}\n`,
+  );
+  const commands = planStart(changed);
+  if (root !== '' || !isSystemdRunning()) {
+    const why = root === '' ? 'systemd is not running on this host' : `installed under --root ${root}`;
+    const foreground = `baton-agent run${root === '' ? '' : ` --root ${root}`}`;
+    process.stdout.write(
+      `${why}, so the service was not started. To start it:\n` +
+        commands.map((args) => `  ${formatSystemctl(args)}\n`).join('') +
+        `or run the agent in the foreground: ${foreground}\n`,
+    );
+    return;
+  }
+  const started = await runSystemctl(commands);
+  if (!started.ok) {
+    process.stderr.write(`baton-agent: ${started.error}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  process.stdout.write(`baton-agent.service is ${changed ? 'restarted' : 'enabled and running'}; see: baton-agent status\n`);
+}

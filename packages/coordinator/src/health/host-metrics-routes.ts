@@ -1,0 +1,40 @@
+import type { HostMetricsSample } from '@baton/shared';
+import { getHost, listHosts } from '../store/hosts.js';
+import { ApiError } from '../http/errors.js';
+import type { RouteModule } from '../http/route-module.js';
+import type { MetricsHistory } from './metrics-history.js';
+
+export interface HostMetricsView {
+  readonly hostId: string;
+  readonly name: string;
+  /** Oldest first; `at` is when the coordinator received the sample. */
+  readonly samples: readonly HostMetricsSample[];
+}
+
+export interface LatestHostMetricsView {
+  readonly hostId: string;
+  readonly sample: HostMetricsSample;
+}
+
+/**
+ * `GET /hosts/:id/metrics`: a host's recent samples, oldest first. `GET /host-metrics`: the latest sample of
+ * every host that has one (what `baton hosts list` shows).
+ */
+export const hostMetricsRoutes =
+  (history: MetricsHistory): RouteModule =>
+  (api, { db }) => {
+    api.get('/hosts/:id/metrics', (c) => {
+      const host = getHost(db, c.req.param('id'));
+      if (!host) throw new ApiError(404, 'NOT_FOUND', `host '${c.req.param('id')}' not found`);
+      return c.json<HostMetricsView>({ hostId: host.id, name: host.name, samples: history.samples(host.id) });
+    });
+
+    api.get('/host-metrics', (c) =>
+      c.json(
+        listHosts(db).flatMap((host): LatestHostMetricsView[] => {
+          const sample = history.latest(host.id);
+          return sample ? [{ hostId: host.id, sample }] : [];
+        }),
+      ),
+    );
+  };

@@ -1,0 +1,47 @@
+/**
+ * Installing agents from the coordinator itself (no registry, no admin token: the enrollment token the operator
+ * passes to the script is what admits a host):
+ * - `GET /install/agent.sh`: scripts/install-agent.sh with this coordinator's URL filled in, for
+ *   `curl -fsSL URL/install/agent.sh | sudo sh -s -- --enroll-token TOKEN`;
+ * - `GET /install/agent.tgz`: the agent package (install/agent-package.ts), with its version and sha256.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Hono } from 'hono';
+import { buildAgentPackage, type AgentPackage } from '../../install/agent-package.js';
+import type { AppDeps } from '../route-module.js';
+
+/** The checkout (or unpacked release) this coordinator runs from: four levels above src/http/routes and dist/http/routes. */
+const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
+const URL_PLACEHOLDER = '__BATON_COORDINATOR_URL__';
+
+export const InstallPaths = { script: '/install/agent.sh', agentPackage: '/install/agent.tgz' } as const;
+
+export function mountInstallRoutes(app: Hono, { logger }: Pick<AppDeps, 'logger'>, repoRoot = REPO_ROOT): void {
+  let agentPackage: Promise<AgentPackage> | undefined;
+
+  app.get(InstallPaths.script, async (c) => {
+    const script = await readFile(`${repoRoot}/scripts/install-agent.sh`, 'utf8');
+    // The URL the operator reached us by is the one hosts can reach too (behind a proxy, its public one).
+    const origin = new URL(c.req.url).origin;
+    return c.body(script.replaceAll(URL_PLACEHOLDER, origin), 200, { 'Content-Type': 'text/x-shellscript; charset=utf-8' });
+  });
+
+  app.get(InstallPaths.agentPackage, async (c) => {
+    agentPackage ??= buildAgentPackage(repoRoot).then((built) => {
+      logger.info({ version: built.version, bytes: built.bytes.length }, 'agent package built');
+      return built;
+    });
+    // A failed build is not cached: fixing the installation (npm run build) fixes the next request.
+    const built = await agentPackage.catch((error: unknown) => {
+      agentPackage = undefined;
+      throw error;
+    });
+    return c.body(new Uint8Array(built.bytes), 200, {
+      'Content-Type': 'application/gzip',
+      'Content-Length': String(built.bytes.length),
+      ETag: `"${built.sha256}"`,
+      'X-Baton-Agent-Version': built.version,
+    });
+  });
+}
