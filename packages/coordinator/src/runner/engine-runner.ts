@@ -237,6 +237,8 @@ export class EngineRunner {
         options: {
           ...revisionOf.options,
           autoRollback: false,
+          // One host: the group's strategy applies, not a batch plan made for a whole deployment.
+          strategy: undefined,
           description: `${host.name} joined or came back: it receives the revision of ${revisionOf.id}, the group's last successful deployment`,
         },
         targetHostIds: [hostId],
@@ -360,15 +362,16 @@ export class EngineRunner {
     const context = this.progress.loadContext(next.id);
     if (!context) throw new Error(`deployment ${next.id} has no context (application, group or revision row missing)`);
     const now = this.clock();
+    const strategy = next.creator === 'rollback' && !next.options.reroute ? ROLLBACK_STRATEGY : strategyOf(next, group);
     const { state, commands } = startDeployment(
       {
         context,
         deploymentConfig: group.deploymentConfig,
         candidates: this.candidatesFor(group.id, next.revisionId, next.targetHostIds),
-        strategy: next.creator === 'rollback' && !next.options.reroute ? ROLLBACK_STRATEGY : group.strategy,
+        strategy,
         withTrafficRouter: group.trafficRouter !== undefined,
         ...(next.options.reroute ? { reroute: next.options.reroute } : {}),
-        ...(group.strategy.type === 'blueGreen' ? { liveEnvironment: this.liveEnvironment(group.id) } : {}),
+        ...(strategy.type === 'blueGreen' || next.options.reroute ? { liveEnvironment: this.liveEnvironment(group.id) } : {}),
         eventTimeoutMs: this.options.eventTimeoutMs,
         offlineEventTimeoutMs: this.options.offlineEventTimeoutMs,
         rollback: rollbackPolicy(group, next),
@@ -457,3 +460,7 @@ function rollbackPolicy(group: DeploymentGroup, record: DeploymentRecord) {
     onStopRequest: group.autoRollbackEvents.includes('DEPLOYMENT_STOP_ON_REQUEST'),
   };
 }
+
+/** A deployment's own strategy (validated when it was created) or its group's. */
+const strategyOf = (record: DeploymentRecord, group: DeploymentGroup) =>
+  record.options.strategy ? Strategy.parse(record.options.strategy) : group.strategy;

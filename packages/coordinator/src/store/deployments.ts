@@ -14,6 +14,8 @@ export const DeploymentOptions = z.object({
   /** Whether a failure of this deployment starts a rollback (the group's setting when it was created). */
   autoRollback: z.boolean().default(false),
   description: z.string().optional(),
+  /** This deployment's strategy, overriding the group's (in the group file's form). */
+  strategy: z.record(z.string(), z.unknown()).optional(),
   /** A blue/green rollback: move traffic from `replacement` back to `original`, install nothing. */
   reroute: z.object({ original: z.string(), replacement: z.string() }).optional(),
 });

@@ -15,6 +15,8 @@ interface DeployOptions extends LocationFlags {
   fileExistsBehavior?: 'DISALLOW' | 'OVERWRITE' | 'RETAIN';
   ignoreApplicationStopFailures?: boolean;
   description?: string;
+  strategy?: string;
+  strategyFile?: string;
 }
 
 interface CreatedDeployment {
@@ -53,6 +55,10 @@ export const registerDeployCommand: RegisterCommands = (program, context) => {
     )
     .option('--ignore-application-stop-failures', 'move on when ApplicationStop, BeforeBlockTraffic or AfterBlockTraffic fails')
     .option('--description <text>', 'free text shown with the deployment')
+    .addOption(
+      new Option('--strategy <type>', "this deployment's strategy type, with the group's settings for it").choices(['inPlace', 'rolling', 'canary', 'blueGreen']),
+    )
+    .option('--strategy-file <file>', "a strategy block (YAML or JSON, as in the group file) laid over the group's for this deployment")
     .action(async (app: string, group: string, options: DeployOptions) => {
       const source = parseLocationFlags(options);
       if (!source.ok) throw new CliError('INVALID_ARGUMENTS', source.error);
@@ -63,6 +69,7 @@ export const registerDeployCommand: RegisterCommands = (program, context) => {
         ignoreApplicationStopFailures: options.ignoreApplicationStopFailures ?? false,
         ...(options.fileExistsBehavior ? { fileExistsBehavior: options.fileExistsBehavior } : {}),
         ...(options.description ? { description: options.description } : {}),
+        ...(await strategyOverride(options)),
       };
       const deploy = (target: { revisionId: string } | { revision: RevisionLocation }) =>
         client.post<CreatedDeployment>('/api/v1/deployments', { ...request, ...target });
@@ -137,4 +144,22 @@ async function registerRevision(
       }
     }
   }
+}
+
+/** `--strategy TYPE` and `--strategy-file FILE` become the deployment's strategy override (the file first, the type on top). */
+async function strategyOverride(options: DeployOptions): Promise<{ strategy?: Record<string, unknown> }> {
+  if (!options.strategy && !options.strategyFile) return {};
+  const fromFile = options.strategyFile ? await readStrategyFile(options.strategyFile) : {};
+  return { strategy: { ...fromFile, ...(options.strategy ? { type: options.strategy } : {}) } };
+}
+
+async function readStrategyFile(file: string): Promise<Record<string, unknown>> {
+  const { readFile } = await import('node:fs/promises');
+  const { parse } = await import('yaml');
+  const text = await readFile(file, 'utf8').catch((error: unknown) => {
+    throw new CliError('STRATEGY_FILE_UNREADABLE', `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  const value: unknown = parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError('INVALID_STRATEGY_FILE', `${file} does not hold a strategy block`);
+  return value as Record<string, unknown>;
 }

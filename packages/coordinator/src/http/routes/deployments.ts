@@ -1,5 +1,6 @@
-import { DeploymentStatus, FileExistsBehavior } from '@baton/shared';
+import { DeploymentStatus, FileExistsBehavior, Strategy } from '@baton/shared';
 import { z } from 'zod';
+import { formatStrategy } from '../../group-spec/format-group-spec.js';
 import type { EngineRunner } from '../../runner/engine-runner.js';
 import { getDeploymentGroupByName } from '../../store/deployment-groups.js';
 import { queryDeployments, readDeployment } from '../../store/deployment-read-model.js';
@@ -21,12 +22,22 @@ const CreateDeployment = z.object({
   fileExistsBehavior: FileExistsBehavior.optional(),
   ignoreApplicationStopFailures: z.boolean().default(false),
   description: z.string().max(1000).optional(),
+  /** Overrides the group's strategy for this deployment; keys left out keep the group's values. */
+  strategy: z.record(z.string(), z.unknown()).optional(),
 }).refine((body) => (body.revisionId === undefined) !== (body.revision === undefined), {
   message: 'give either revisionId or revision (a location), not both',
   path: ['revision'],
 });
 
 const StopDeployment = z.object({ rollback: z.boolean().default(false) });
+
+/** The group's strategy with a deployment's override laid over it; a bad override is a 400 naming the field. */
+function overrideStrategy(groupStrategy: Strategy, override: Record<string, unknown>): Strategy {
+  const merged = Strategy.safeParse({ ...formatStrategy(groupStrategy), ...override });
+  if (merged.success) return merged.data;
+  const issue = merged.error.issues[0];
+  throw new ApiError(400, 'VALIDATION_ERROR', `strategy.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+}
 
 const ListQuery = z.object({
   application: z.string().optional(),
@@ -63,6 +74,7 @@ export const deploymentRoutes =
           ignoreApplicationStopFailures: body.ignoreApplicationStopFailures,
           autoRollback: group.autoRollback,
           ...(body.description ? { description: body.description } : {}),
+          ...(body.strategy ? { strategy: formatStrategy(overrideStrategy(group.strategy, body.strategy)) } : {}),
         },
       };
       if (body.revision) {

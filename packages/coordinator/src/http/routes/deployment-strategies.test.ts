@@ -16,13 +16,14 @@ interface Plan {
   batches: { label: string; hosts: string[]; bakeSeconds: number; approval?: string }[];
 }
 
-describe('GET /applications/:app/deployment-groups/:group/plan', () => {
+describe('strategies through the API', () => {
   let t: TestApp;
   let runner: EngineRunner;
   let web: DeploymentFixture;
+  let fleet: FakeFleet;
 
   beforeEach(() => {
-    const fleet = new FakeFleet();
+    fleet = new FakeFleet();
     t = createTestApp({
       routes: [
         (api, deps) => {
@@ -44,6 +45,7 @@ describe('GET /applications/:app/deployment-groups/:group/plan', () => {
 
   const plan = async () => readJson<Plan>(await t.api('/api/v1/applications/web/deployment-groups/prod/plan'));
 
+  describe('GET /applications/:app/deployment-groups/:group/plan', () => {
   it('shows the batches a canary with manual promotion would take, and does nothing', async () => {
     const strategy = Strategy.parse({ type: 'canary', canary: { hosts: 1, bake: '30s', promote: 'manual' }, rolling: { batches: 2 } });
     updateDeploymentGroup(t.db, web.group.id, { strategy }, t.now);
@@ -67,5 +69,33 @@ describe('GET /applications/:app/deployment-groups/:group/plan', () => {
 
   it('answers 404 for an unknown group', async () => {
     expect((await t.api('/api/v1/applications/web/deployment-groups/nope/plan')).status).toBe(404);
+  });
+  });
+
+  describe("a deployment that overrides its group's strategy", () => {
+    const create = (strategy: unknown) =>
+      t.api('/api/v1/deployments', {
+        method: 'POST',
+        json: { applicationName: 'web', deploymentGroupName: 'prod', revisionId: web.revisions[0]!.id, strategy },
+      });
+
+    it('runs as a canary waiting for promote although the group deploys in place', async () => {
+      const response = await create({ type: 'canary', canary: { hosts: 1, promote: 'manual' } });
+      expect(response.status).toBe(201);
+      const { deploymentId } = await readJson<{ deploymentId: string }>(response);
+      fleet.answerAll();
+      const detail = await readJson<{ status: string; deploymentOverview: Record<string, number> }>(await t.api(`/api/v1/deployments/${deploymentId}`));
+      expect(detail.status).toBe('Ready');
+      expect(detail.deploymentOverview).toMatchObject({ Succeeded: 1, Pending: 4 });
+      expect((await t.api(`/api/v1/deployments/${deploymentId}/promote`, { method: 'POST' })).status).toBe(200);
+      fleet.answerAll();
+      expect(await readJson(await t.api(`/api/v1/deployments/${deploymentId}`))).toMatchObject({ status: 'Succeeded', deploymentOverview: { Succeeded: 5 } });
+    });
+
+    it('refuses a bad override, naming the field', async () => {
+      const response = await create({ type: 'rolling', rolling: { bake: 'soon' } });
+      expect(response.status).toBe(400);
+      expect(await readJson(response)).toMatchObject({ code: 'VALIDATION_ERROR', message: expect.stringContaining('strategy.rolling.bake') });
+    });
   });
 });
