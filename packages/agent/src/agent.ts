@@ -10,7 +10,7 @@
  * The agent's state for `baton-agent status` is kept in status.json (status/status-file.ts).
  *
  * Memory: everything an idle agent loads imports the narrow `@baton/shared/protocol` and `/result` entry
- * points; the executor (appspec, yaml, execa, tar, …) is imported on the first command.
+ * points; the executor (appspec, yaml, tar, …) is imported on the first command.
  */
 import { PROTOCOL_VERSION, type EventResult, type RunEvent } from '@baton/shared/protocol';
 import { assertNever } from '@baton/shared/result';

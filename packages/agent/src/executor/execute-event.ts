@@ -3,7 +3,7 @@
  *
  * Contract: never throws. Expected failures come back from each step; anything unexpected becomes a Failed
  * result with errorCode UnknownError, so a bug in one event cannot crash the agent or wedge the queue.
- * The heavy modules (execa, tar, yauzl, picomatch) load lazily inside the steps: the idle agent stays small.
+ * The heavy modules (tar, yauzl, picomatch, yaml) load lazily inside the steps: the idle agent stays small.
  */
 import { isScriptableHook, type RunEvent } from '@baton/shared';
 import { downloadBundleStep } from './download-bundle-step.js';

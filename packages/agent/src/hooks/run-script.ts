@@ -1,4 +1,5 @@
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { err, ok, type Result } from '@baton/shared';
 import type { Invocation } from './invocation.js';
 import type { OutputLog } from './output-log.js';
@@ -32,19 +33,21 @@ export interface ScriptRun {
  */
 export async function runScript(run: ScriptRun): Promise<Result<void, ScriptFailure>> {
   const { invocation, location, log } = run;
-  const subprocess = execa(invocation.file, invocation.args, {
-    env: invocation.env, // on top of the agent's environment (execa's extendEnv)
-    stdin: 'ignore',
+  const subprocess = spawn(invocation.file, invocation.args, {
+    env: { ...process.env, ...invocation.env }, // on top of the agent's environment
+    stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // setsid: own session and process group, so the group can be killed as one
     cwd: '/', // as under the reference daemon; independent of the agent's cwd and readable by every runas user
-    reject: false,
-    buffer: false, // the log is the only copy kept: the agent's memory does not grow with script output
-    stdout: function* (line: unknown) {
-      log.record(`[stdout]${String(line)}`);
-    },
-    stderr: function* (line: unknown) {
-      log.record(`[stderr]${String(line)}`);
-    },
+  });
+  // Line by line as it arrives; the log is the only copy kept, so the agent's memory does not grow with output.
+  createInterface({ input: subprocess.stdout, crlfDelay: Infinity }).on('line', (line) => log.record(`[stdout]${line}`));
+  createInterface({ input: subprocess.stderr, crlfDelay: Infinity }).on('line', (line) => log.record(`[stderr]${line}`));
+  // Settles once the script has exited and both pipes have closed (or could not start at all).
+  const settled = new Promise<{ code: number | null; signal: NodeJS.Signals | null; startError?: Error }>((resolve) => {
+    subprocess.once('error', (startError) => {
+      if (subprocess.pid === undefined) resolve({ code: null, signal: null, startError });
+    });
+    subprocess.once('close', (code, signal) => resolve({ code, signal }));
   });
 
   let exited = false;
@@ -75,22 +78,21 @@ export async function runScript(run: ScriptRun): Promise<Result<void, ScriptFail
   if (run.signal?.aborted) interrupt();
   else run.signal?.addEventListener('abort', interrupt, { once: true });
 
-  const result = await subprocess;
+  const result = await settled;
   clearTimeout(deadline);
   run.signal?.removeEventListener('abort', interrupt);
   await stopping;
 
   if (expired !== undefined) return err(expired);
-  if (result.signal !== undefined) {
+  if (result.signal !== null) {
     return err(scriptFailed(location, invocation.userName, `was killed by signal ${result.signal}`));
   }
-  if (result.exitCode === undefined) {
+  if (result.code === null) {
     // No exit status: exec failed although the file checks passed, e.g. its #! interpreter is not installed.
-    const reason = result.originalMessage ?? result.code ?? 'unknown spawn error';
-    return err(scriptFailed(location, invocation.userName, `could not start: ${reason}`));
+    return err(scriptFailed(location, invocation.userName, `could not start: ${result.startError?.message ?? 'unknown spawn error'}`));
   }
-  if (result.exitCode !== 0) {
-    return err(scriptFailed(location, invocation.userName, `failed with exit code ${result.exitCode}`));
+  if (result.code !== 0) {
+    return err(scriptFailed(location, invocation.userName, `failed with exit code ${result.code}`));
   }
   return ok(undefined);
 }

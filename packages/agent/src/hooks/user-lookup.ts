@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { runCommand } from '../process/run-command.js';
 
 /** An account from the system user database (passwd via NSS, so LDAP/SSSD users resolve too). */
 export interface SystemUser {
@@ -14,7 +14,7 @@ const GETENT_NOT_FOUND = 2;
 
 /** Looks a user up by name (or numeric id); undefined when there is no such user. Throws if getent fails. */
 export async function lookupUser(name: string): Promise<SystemUser | undefined> {
-  const result = await execa('getent', ['passwd', '--', name], { reject: false, stdin: 'ignore' });
+  const result = await runCommand('getent', ['passwd', '--', name]);
   if (result.exitCode === GETENT_NOT_FOUND) return undefined;
   const entry = result.exitCode === 0 ? parsePasswdLine(result.stdout.split('\n')[0] ?? '') : undefined;
   if (entry === undefined) throw new Error(`cannot look up user ${name} with getent`, { cause: result });

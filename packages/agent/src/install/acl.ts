@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { execa } from 'execa';
+import { runCommand } from '../process/run-command.js';
 import { err, ok, type Result } from '@baton/shared';
 
 /**
@@ -10,9 +10,9 @@ import { err, ok, type Result } from '@baton/shared';
  */
 export async function setAcl(target: string, entries: readonly string[]): Promise<Result<void, string>> {
   const spec = composeAclSpec((await stat(target)).mode, entries);
-  const result = await execa('setfacl', ['--set', spec, '--', target], { reject: false });
+  const result = await runCommand('setfacl', ['--set', spec, '--', target]);
   if (result.exitCode === 0) return ok(undefined);
-  return err(`setting the ACL ${entries.join(',')} on ${target} failed: ${result.stderr || result.message}`);
+  return err(`setting the ACL ${entries.join(',')} on ${target} failed: ${result.stderr || result.problem}`);
 }
 
 export function composeAclSpec(mode: number, entries: readonly string[]): string {

@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { runCommand } from '../process/run-command.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppSpecPermission } from '@baton/shared';
 import { applyPermissions } from './permissions.js';
@@ -81,7 +81,7 @@ describe('applyPermissions', () => {
     const acls = ['u:nobody:rw', 'g:nogroup:r'];
     const result = await apply(permission({ object: '/srv/app/lib', mode: '0750', acls }));
     expect(result.ok).toBe(true);
-    const { stdout } = await execa('getfacl', ['--omit-header', '--absolute-names', h('srv', 'app', 'lib', 'util.sh')]);
+    const { stdout } = await runCommand('getfacl', ['--omit-header', '--absolute-names', h('srv', 'app', 'lib', 'util.sh')]);
     expect(stdout.split('\n').filter(Boolean)).toEqual([
       'user::rwx',
       'user:nobody:rw-',

@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { execa } from 'execa';
+import { runCommand } from '../process/run-command.js';
 import { err, ok, type Result, type SeLinuxContext } from '@baton/shared';
 
 /** SELinux counts as present only when the kernel exposes it and `selinuxenabled` agrees. */
@@ -9,7 +9,7 @@ export async function isSelinuxEnabled(): Promise<boolean> {
   } catch {
     return false;
   }
-  const result = await execa('selinuxenabled', [], { reject: false });
+  const result = await runCommand('selinuxenabled', []);
   return result.exitCode === 0;
 }
 
@@ -24,7 +24,7 @@ export async function setSelinuxContext(target: string, context: SeLinuxContext)
     ...(context.user === undefined ? [] : ['--user', context.user]),
     ...(context.range === undefined ? [] : ['--range', context.range]),
   ];
-  const result = await execa('chcon', [...args, '--', target], { reject: false });
+  const result = await runCommand('chcon', [...args, '--', target]);
   if (result.exitCode === 0) return ok(undefined);
-  return err(`setting the SELinux context of ${target} failed: ${result.stderr || result.message}`);
+  return err(`setting the SELinux context of ${target} failed: ${result.stderr || result.problem}`);
 }

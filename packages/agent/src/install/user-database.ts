@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { runCommand } from '../process/run-command.js';
 
 export type UserDatabase = 'passwd' | 'group';
 
@@ -8,10 +8,10 @@ export type UserDatabase = 'passwd' | 'group';
  * Undefined when there is no such entry.
  */
 export async function lookupId(database: UserDatabase, name: string): Promise<number | undefined> {
-  const result = await execa('getent', [database, name], { reject: false });
+  const result = await runCommand('getent', [database, name]);
   // getent exits 2 for "no such key"; anything else non-zero is a broken name service.
   if (result.exitCode === 2) return undefined;
-  if (result.failed) throw new Error(`getent ${database} ${name} failed: ${result.stderr}`, { cause: result });
+  if (result.exitCode !== 0) throw new Error(`getent ${database} ${name} failed: ${result.stderr}`, { cause: result });
   const id = Number(result.stdout.split('\n')[0]?.split(':')[2]);
   if (!Number.isInteger(id)) throw new Error(`getent ${database} ${name} printed no id: ${result.stdout}`);
   return id;

@@ -26,7 +26,7 @@ export interface UnitFileInput {
 
 export function renderUnitFile({ nodePath, binPath, root, stopGraceMs }: UnitFileInput): string {
   // The bin's shebang flags, given explicitly because ExecStart names node itself (see bin/baton-agent.js).
-  const command = [nodePath, '--max-semi-space-size=1', '--lite-mode', binPath, 'run', ...(root === '' ? [] : ['--root', root])];
+  const command = [nodePath, '--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm', binPath, 'run', ...(root === '' ? [] : ['--root', root])];
   return [
     '# Written by `baton-agent install`; re-running it rewrites this file. Settings live in agent.yml.',
     '[Unit]',
