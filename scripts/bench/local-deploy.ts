@@ -19,7 +19,7 @@ import { sleep } from '../../test/harness/processes.js';
 import { AgentProcess } from './agent-process.js';
 import { startCoordinator, stopCoordinator } from './coordinator-process.js';
 import { waitForOnlineHosts } from './hosts.js';
-import { formatFigures, formatMb, formatMs, median, type Figure } from './report.js';
+import { formatFigures, formatMb, formatMs, type Figure } from './report.js';
 
 const GOALS = { rssBytes: 60 * 1048576, growthBytes: 2 * 1048576 };
 const FILES = 2_000;

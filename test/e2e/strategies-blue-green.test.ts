@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebCluster, type Deployment } from '../harness/web-cluster.js';
-import { RequestStream, failures, sendRequests, tally, type Sample } from '../harness/web-traffic.js';
+import { RequestStream, failures, sendRequests, type Sample } from '../harness/web-traffic.js';
 
 const BLUE = ['web1', 'web2'];
 const GREEN = ['web3', 'web4'];

@@ -10,7 +10,6 @@ import {
   Strategy,
   isTerminalDeploymentStatus,
   type CoordinatorMessage,
-  type DeploymentConfig,
   type EventResult,
 } from '@baton/shared';
 import type { Logger } from 'pino';

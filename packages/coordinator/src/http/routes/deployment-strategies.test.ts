@@ -1,13 +1,12 @@
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Strategy } from '@baton/shared';
-import { EngineRunner } from '../../runner/engine-runner.js';
+import type { EngineRunner } from '../../runner/engine-runner.js';
 import { updateDeploymentGroup } from '../../store/deployment-groups.js';
-import { seedDeploymentFixture, type DeploymentFixture } from '../../testing/deployment-fixture.test-support.js';
-import { FakeFleet } from '../../testing/fake-fleet.test-support.js';
+import type { DeploymentFixture } from '../../testing/deployment-fixture.test-support.js';
+import { createDeploymentTestApp } from '../../testing/deployment-test-app.test-support.js';
+import type { FakeFleet } from '../../testing/fake-fleet.test-support.js';
 import { readJson } from '../../testing/read-json.test-support.js';
-import { createTestApp, type TestApp } from '../../testing/test-app.test-support.js';
-import { deploymentRoutes } from './deployments.js';
+import type { TestApp } from '../../testing/test-app.test-support.js';
 
 interface Plan {
   strategy: string;
@@ -23,20 +22,7 @@ describe('strategies through the API', () => {
   let fleet: FakeFleet;
 
   beforeEach(() => {
-    fleet = new FakeFleet();
-    t = createTestApp({
-      routes: [
-        (api, deps) => {
-          runner = new EngineRunner(deps.db, fleet, pino({ level: 'silent' }), { eventTimeoutMs: 600_000, offlineEventTimeoutMs: 30_000 }, () =>
-            deps.clock().getTime(),
-          );
-          fleet.attach(runner, () => deps.clock().getTime());
-          deploymentRoutes(runner)(api, deps);
-        },
-      ],
-    });
-    web = seedDeploymentFixture(t.db, t.now, { hostCount: 5 });
-    for (const host of web.hosts) fleet.connect(host.id);
+    ({ t, runner, fleet, web } = createDeploymentTestApp({ fixture: { hostCount: 5 } }));
   });
   afterEach(() => {
     runner.close();

@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EngineRunner } from '../../runner/engine-runner.js';
+import type { EngineRunner } from '../../runner/engine-runner.js';
 import type { DeploymentView } from '../../store/deployment-read-model.js';
 import { APPSPEC, makeArchive } from '../../testing/bundle-archives.test-support.js';
-import { seedDeploymentFixture, type DeploymentFixture } from '../../testing/deployment-fixture.test-support.js';
-import { FakeFleet } from '../../testing/fake-fleet.test-support.js';
+import type { DeploymentFixture } from '../../testing/deployment-fixture.test-support.js';
+import { createDeploymentTestApp } from '../../testing/deployment-test-app.test-support.js';
+import type { FakeFleet } from '../../testing/fake-fleet.test-support.js';
 import { readJson } from '../../testing/read-json.test-support.js';
 import { startTestS3, type TestS3 } from '../../testing/s3-server.test-support.js';
-import { createTestApp, type TestApp } from '../../testing/test-app.test-support.js';
+import type { TestApp } from '../../testing/test-app.test-support.js';
 import type { RevisionView } from '../views.js';
-import { deploymentRoutes } from './deployments.js';
 
 interface Created {
   deploymentId: string;
@@ -33,21 +32,7 @@ describe('deployments from revision locations', () => {
   let fleet: FakeFleet;
   let web: DeploymentFixture;
   beforeEach(() => {
-    fleet = new FakeFleet();
-    t = createTestApp({
-      revisions: { s3: s3.settings },
-      routes: [
-        (api, deps) => {
-          runner = new EngineRunner(deps.db, fleet, pino({ level: 'silent' }), { eventTimeoutMs: 600_000, offlineEventTimeoutMs: 30_000 }, () =>
-            deps.clock().getTime(),
-          );
-          fleet.attach(runner, () => deps.clock().getTime());
-          deploymentRoutes(runner)(api, deps);
-        },
-      ],
-    });
-    web = seedDeploymentFixture(t.db, t.now);
-    for (const host of web.hosts) fleet.connect(host.id);
+    ({ t, runner, fleet, web } = createDeploymentTestApp({ revisions: { s3: s3.settings } }));
   });
   afterEach(() => {
     runner.close();

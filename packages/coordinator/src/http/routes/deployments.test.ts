@@ -1,14 +1,13 @@
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EngineRunner } from '../../runner/engine-runner.js';
+import type { EngineRunner } from '../../runner/engine-runner.js';
 import type { DeploymentView } from '../../store/deployment-read-model.js';
 import { activeResources, expectNothingLeaked } from '../../testing/active-resources.test-support.js';
 import { seedDeploymentFixture, type DeploymentFixture } from '../../testing/deployment-fixture.test-support.js';
-import { FakeFleet } from '../../testing/fake-fleet.test-support.js';
+import { createDeploymentTestApp } from '../../testing/deployment-test-app.test-support.js';
+import type { FakeFleet } from '../../testing/fake-fleet.test-support.js';
 import { readJson } from '../../testing/read-json.test-support.js';
-import { createTestApp, type TestApp } from '../../testing/test-app.test-support.js';
+import type { TestApp } from '../../testing/test-app.test-support.js';
 import type { ApiErrorBody } from '../errors.js';
-import { deploymentRoutes } from './deployments.js';
 
 type Detail = DeploymentView & { version: number };
 
@@ -22,22 +21,8 @@ describe('deployment routes', () => {
 
   beforeEach(() => {
     resources = activeResources();
-    fleet = new FakeFleet();
-    t = createTestApp({
-      // The runner needs the app's database, so it is built when the routes are mounted.
-      routes: [
-        (api, deps) => {
-          runner = new EngineRunner(deps.db, fleet, pino({ level: 'silent' }), { eventTimeoutMs: 600_000, offlineEventTimeoutMs: 30_000 }, () =>
-            deps.clock().getTime(),
-          );
-          fleet.attach(runner, () => deps.clock().getTime());
-          deploymentRoutes(runner)(api, deps);
-        },
-      ],
-    });
-    web = seedDeploymentFixture(t.db, t.now);
+    ({ t, runner, fleet, web } = createDeploymentTestApp());
     other = seedDeploymentFixture(t.db, t.now, { applicationName: 'api', hostCount: 0, revisionCount: 1 });
-    for (const host of web.hosts) fleet.connect(host.id);
   });
   afterEach(async () => {
     runner.close();
