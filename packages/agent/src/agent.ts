@@ -12,7 +12,7 @@
  * Memory: everything an idle agent loads imports the narrow `@baton/shared/protocol` and `/result` entry
  * points; the executor (appspec, yaml, tar, …) is imported on the first command.
  */
-import { PROTOCOL_VERSION, type EventResult, type RunEvent } from '@baton/shared/protocol';
+import { PROTOCOL_VERSION, type EventResult, type RunEvent, type UpgradeAgent } from '@baton/shared/protocol';
 import { assertNever } from '@baton/shared/result';
 import { readAgentVersion } from './agent-version.js';
 import type { AgentConfig } from './config.js';
@@ -28,9 +28,14 @@ import { nextRunInChild } from './upkeep/next-run.js';
 import { UpkeepScheduler } from './upkeep/upkeep-scheduler.js';
 import { CommandJournal } from './state/command-journal.js';
 import { SerialQueue } from './state/serial-queue.js';
+import { UPGRADE_CONFIRM_DEADLINE_MS, watchPendingUpgrade } from './upgrade/pending-upgrade.js';
+import { UPGRADE_EXIT_CODE } from './upgrade/upgrade-agent.js';
+import { locateVersionedInstall, RUNNING_AGENT_BIN } from './upgrade/versioned-install.js';
 
 export interface RunningAgent {
   readonly hostId: string;
+  /** Resolves with an exit code when the agent wants its process restarted (after an upgrade or a fallback). */
+  readonly exitRequested: Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +66,37 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
     send: (sample) => connection.send({ type: 'host-metrics', sample }),
     logger,
   });
+
+  let requestExit: (code: number) => void = () => {};
+  const exitRequested = new Promise<number>((resolve) => {
+    requestExit = resolve;
+  });
+  const install = locateVersionedInstall(RUNNING_AGENT_BIN);
+  const pendingUpgrade =
+    install &&
+    watchPendingUpgrade({
+      prefix: install.prefix,
+      agentVersion,
+      deadlineMs: UPGRADE_CONFIRM_DEADLINE_MS,
+      onReverted: (marker) => {
+        logger.error({ marker }, `agent ${marker.to} did not connect in time; falling back to ${marker.from}`);
+        requestExit(UPGRADE_EXIT_CODE);
+      },
+      onError: (error) => logger.error({ err: error }, 'cannot fall back from an unconfirmed upgrade'),
+    });
+
+  // Through the queue: the swap and restart happen only once no lifecycle event runs.
+  const upgrade = async (command: UpgradeAgent): Promise<void> => {
+    if (stopping) return;
+    const { installUpgrade } = await import('./upgrade/upgrade-agent.js');
+    const answer = await installUpgrade(command, { binPath: RUNNING_AGENT_BIN, credential, now: new Date() });
+    logger.info({ version: command.version, state: answer.state }, `upgrade: ${answer.message}`);
+    connection.send(answer);
+    if (answer.state === 'starting') {
+      stopping = true;
+      requestExit(UPGRADE_EXIT_CODE);
+    }
+  };
 
   const resendResults = async (): Promise<void> => {
     for (const result of await journal.unacknowledged()) connection.send(result);
@@ -111,6 +147,9 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
       case 'watch-health':
         health.watch(message);
         return;
+      case 'upgrade-agent':
+        queue.enqueue(() => upgrade(message));
+        return;
       case 'result-ack':
         journal.acknowledge(message.commandId).catch((error: unknown) => {
           logger.error({ err: error, commandId: message.commandId }, 'cannot forget an acknowledged result');
@@ -130,6 +169,7 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
     onSessionReady: () => {
       status.connected(new Date());
       metrics.reportNow();
+      pendingUpgrade?.confirm().catch((error: unknown) => logger.error({ err: error }, 'cannot confirm the upgrade'));
       resendResults().catch((error: unknown) => logger.error({ err: error }, 'cannot resend results'));
     },
     onMessage,
@@ -171,8 +211,10 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
 
   return {
     hostId,
+    exitRequested,
     async stop() {
       stopping = true;
+      pendingUpgrade?.stop();
       upkeep.stop();
       metrics.stop();
       health.stopAll();

@@ -30,21 +30,23 @@ async function run(flags: AgentFlags): Promise<void> {
     return;
   }
   let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
+  const stop = (reason: NodeJS.Signals | 'restart', exitCode = 0): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
+    logger.info({ reason }, 'stopping');
     // Exit explicitly: a hook script still running would otherwise keep the process alive.
     agent.stop().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (error: unknown) => {
         logger.error({ err: error }, 'unclean stop');
         process.exit(1);
       },
     );
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  process.on('SIGTERM', (signal) => stop(signal));
+  process.on('SIGINT', (signal) => stop(signal));
+  // After an upgrade (or its fallback) systemd's Restart=always starts whatever `current` now points at.
+  void agent.exitRequested.then((code) => stop('restart', code));
   reportMemoryOnSignal(logger);
 }
 

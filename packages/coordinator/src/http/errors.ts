@@ -16,6 +16,8 @@ export const ApiErrorCode = {
   INVALID_REVISION: 'INVALID_REVISION',
   REVISION_UNRESOLVED: 'REVISION_UNRESOLVED',
   INVALID_SIGNATURE: 'INVALID_SIGNATURE',
+  HOST_OFFLINE: 'HOST_OFFLINE',
+  HOST_BUSY: 'HOST_BUSY',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const;
 export type ApiErrorCode = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];

@@ -44,9 +44,9 @@ describe('GET /install/agent.sh and /install/agent.tgz', () => {
     expect(first.stdout).toContain('enrolled as h-');
     expect(first.stdout).toContain('so the service was not started');
     expect(await readlink(join(prefix, 'current'))).toBe('versions/0.1.0');
-    // The unit runs the unpacked copy, which works with no checkout or node_modules above it.
+    // The unit runs the unpacked copy (no checkout or node_modules above it), through `current` so upgrades switch it.
     const unit = await readFile(join(root, 'etc/systemd/system/baton-agent.service'), 'utf8');
-    expect(unit).toContain(join(prefix, 'versions/0.1.0/packages/agent/bin/baton-agent.js'));
+    expect(unit).toContain(join(prefix, 'current/packages/agent/bin/baton-agent.js'));
     const help = await run(process.execPath, [join(prefix, 'current/packages/agent/bin/baton-agent.js'), 'status', '--root', root], {
       cwd: temp,
     }).catch((error: { stdout: string; code: number }) => error);

@@ -6,6 +6,7 @@
 import { HealthMonitor } from '../health/health-monitor.js';
 import { hostMetricsRoutes } from '../health/host-metrics-routes.js';
 import { deploymentRoutes } from '../http/routes/deployments.js';
+import { hostUpgradeRoutes } from '../http/routes/host-upgrade.js';
 import type { RunningService, Service } from '../server.js';
 import { AgentGateway } from '../transport/agent-gateway.js';
 import { EngineRunner } from './engine-runner.js';
@@ -30,7 +31,7 @@ export const deploymentService: Service = {
     runner.recover();
     health.start();
     return {
-      routes: [deploymentRoutes(runner), hostMetricsRoutes(health.metrics)],
+      routes: [deploymentRoutes(runner), hostMetricsRoutes(health.metrics), hostUpgradeRoutes(gateway)],
       async stop() {
         health.stop();
         runner.close();

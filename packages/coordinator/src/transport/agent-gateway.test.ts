@@ -254,4 +254,33 @@ describe('AgentGateway', () => {
     const response = await fetch(`${server.url}/api/v1/deployments/${deploymentId}`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(await response.json()).toMatchObject({ status: 'Succeeded' });
   });
+
+  describe('agent upgrades', () => {
+    const upgrade = (hostId: string, method: 'POST' | 'GET' = 'POST') =>
+      fetch(`${server.url}/api/v1/hosts/${hostId}/upgrade`, { method, headers: { authorization: `Bearer ${adminToken}` } });
+
+    it('refuses an unknown host (404) and one that is not connected (409 HOST_OFFLINE)', async () => {
+      expect((await upgrade('h-unknown')).status).toBe(404);
+      const offline = await upgrade(host.id);
+      expect(offline.status).toBe(409);
+      expect(await offline.json()).toMatchObject({ code: 'HOST_OFFLINE' });
+    });
+
+    it('sends a connected agent the package to upgrade to, and shows its answer', async () => {
+      const agent = await connect(host.credential);
+      agent.send(HELLO);
+      await eventuallyOnline(true);
+      const sent = await upgrade(host.id);
+      expect(sent.status).toBe(202);
+      const { version } = (await sent.json()) as { version: string; sent: boolean };
+      const command = await agent.next('upgrade-agent');
+      expect(command).toMatchObject({ version, packageUrl: expect.stringMatching(/\/install\/agent\.tgz$/), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+
+      agent.send({ type: 'upgrade-status', version, state: 'refused', message: 'not a versioned install' });
+      await vi.waitFor(async () => {
+        const shown = (await (await upgrade(host.id, 'GET')).json()) as { lastStatus: { state: string } | null };
+        expect(shown.lastStatus).toMatchObject({ state: 'refused' });
+      }, { timeout: 2000, interval: 10 });
+    });
+  });
 });

@@ -16,6 +16,7 @@ import {
   type EventResult,
   type HealthStatus,
   type HostMetricsSample,
+  type UpgradeStatus,
 } from '@baton/shared';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -53,6 +54,8 @@ export class AgentGateway {
   private readonly online = new Set<string>();
   private readonly heartbeat: NodeJS.Timeout;
   private handlers: GatewayHandlers | undefined;
+  /** Each host's answer to its last `upgrade-agent`, for `baton hosts upgrade` (lost on restart, which is fine: it retries). */
+  private readonly upgradeAnswers = new Map<string, UpgradeStatus>();
 
   constructor(
     httpServer: Server,
@@ -79,6 +82,10 @@ export class AgentGateway {
 
   connectedCount(): number {
     return this.sessions.size;
+  }
+
+  lastUpgradeStatus(hostId: string): UpgradeStatus | undefined {
+    return this.upgradeAnswers.get(hostId);
   }
 
   send(hostId: string, message: CoordinatorMessage): boolean {
@@ -171,6 +178,10 @@ export class AgentGateway {
         // Logged for the operator; the host's own `baton-agent status` shows the checks in detail.
         if (message.healthy) log.info({ at: message.at }, 'agent self-check passed');
         else log.warn({ at: message.at, problems: message.problems }, `agent self-check failed: ${message.problems.join('; ')}`);
+        return;
+      case 'upgrade-status':
+        this.upgradeAnswers.set(hostId, message);
+        log.info({ version: message.version, state: message.state }, `agent upgrade: ${message.message}`);
         return;
     }
   }

@@ -37,5 +37,17 @@ export const SelfCheckReport = z.object({
 });
 export type SelfCheckReport = z.infer<typeof SelfCheckReport>;
 
-export const AgentMessage = z.discriminatedUnion('type', [Hello, EventStarted, EventResult, HostMetrics, HealthStatus, SelfCheckReport]);
+/**
+ * The answer to `upgrade-agent`: `starting` (the new version is in place; the agent restarts now), `refused` (this
+ * installation cannot be upgraded this way, e.g. it runs from a source checkout) or `failed` (download or unpack).
+ */
+export const UpgradeStatus = z.object({
+  type: z.literal('upgrade-status'),
+  version: z.string(),
+  state: z.enum(['starting', 'refused', 'failed']),
+  message: z.string(),
+});
+export type UpgradeStatus = z.infer<typeof UpgradeStatus>;
+
+export const AgentMessage = z.discriminatedUnion('type', [Hello, EventStarted, EventResult, HostMetrics, HealthStatus, SelfCheckReport, UpgradeStatus]);
 export type AgentMessage = z.infer<typeof AgentMessage>;

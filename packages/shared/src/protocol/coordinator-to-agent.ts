@@ -54,5 +54,17 @@ export type RunEvent = z.infer<typeof RunEvent>;
 /** The coordinator has durably recorded the result of `commandId`; the agent may forget it. */
 export const ResultAck = z.object({ type: z.literal('result-ack'), commandId: z.string() });
 
-export const CoordinatorMessage = z.discriminatedUnion('type', [Welcome, RunEvent, ResultAck, WatchHealth]);
+/**
+ * Replace the agent with the package at `packageUrl` (the coordinator's `GET /install/agent.tgz`, fetched with the
+ * host credential). The agent waits until no lifecycle event runs, answers with `upgrade-status`, and restarts.
+ */
+export const UpgradeAgent = z.object({
+  type: z.literal('upgrade-agent'),
+  version: z.string().regex(/^[0-9A-Za-z.+-]+$/, 'a version is a single path segment'),
+  packageUrl: z.string().url(),
+  sha256: Sha256Hex,
+});
+export type UpgradeAgent = z.infer<typeof UpgradeAgent>;
+
+export const CoordinatorMessage = z.discriminatedUnion('type', [Welcome, RunEvent, ResultAck, WatchHealth, UpgradeAgent]);
 export type CoordinatorMessage = z.infer<typeof CoordinatorMessage>;

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { installService } from '../../service/install-service.js';
 import { formatSystemctl, isSystemdRunning, planStart, runSystemctl } from '../../service/systemd.js';
+import { stableBinPath } from '../../upgrade/versioned-install.js';
 import { failUsage } from './usage.js';
 
 export interface InstallFlags {
@@ -30,7 +31,8 @@ export async function install(flags: InstallFlags): Promise<void> {
     root,
     hostname: hostname(),
     nodePath: process.execPath,
-    binPath: AGENT_BIN,
+    // Through `current` in a versioned installation, so that an upgrade's link swap is what the unit runs.
+    binPath: stableBinPath(AGENT_BIN),
   });
   if (!installed.ok) {
     for (const problem of installed.error) process.stderr.write(`baton-agent: ${problem}\n`);

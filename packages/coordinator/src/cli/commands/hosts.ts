@@ -4,10 +4,11 @@ import type { HostView } from '../../http/views.js';
 import { CliError, type RegisterCommands } from '../context.js';
 import { formatTable, formatTags } from '../format-table.js';
 import { formatSparkline } from '../sparkline.js';
+import { registerHostUpgradeCommand } from './hosts-upgrade.js';
 
 /** `baton hosts list|get`: the enrolled hosts, whether their agent is connected, and their recent metrics. */
 export const registerHostCommands: RegisterCommands = (program, context) => {
-  const hosts = program.command('hosts').description('inspect enrolled hosts');
+  const hosts = program.command('hosts').description('inspect and upgrade enrolled hosts');
 
   hosts
     .command('list')
@@ -53,6 +54,8 @@ export const registerHostCommands: RegisterCommands = (program, context) => {
       const { samples } = await client.get<HostMetricsView>(`/api/v1/hosts/${encodeURIComponent(host.hostId)}/metrics`);
       context.print({ ...host, metrics: samples }, () => renderHost(host, samples));
     });
+
+  registerHostUpgradeCommand(hosts, context);
 };
 
 const METRIC_ROWS: readonly { label: string; field: Exclude<keyof HostMetricsSample, 'at'>; scale?: number }[] = [

@@ -17,9 +17,28 @@ const URL_PLACEHOLDER = '__BATON_COORDINATOR_URL__';
 
 export const InstallPaths = { script: '/install/agent.sh', agentPackage: '/install/agent.tgz' } as const;
 
-export function mountInstallRoutes(app: Hono, { logger }: Pick<AppDeps, 'logger'>, repoRoot = REPO_ROOT): void {
-  let agentPackage: Promise<AgentPackage> | undefined;
+const builds = new Map<string, Promise<AgentPackage>>();
 
+/**
+ * The agent package of `repoRoot`, built once per process (the files change only when the coordinator is upgraded).
+ * A failed build is not cached: fixing the installation (npm run build) fixes the next request.
+ */
+export async function loadAgentPackage(logger: AppDeps['logger'], repoRoot = REPO_ROOT): Promise<AgentPackage> {
+  let build = builds.get(repoRoot);
+  if (build === undefined) {
+    build = buildAgentPackage(repoRoot).then((built) => {
+      logger.info({ version: built.version, bytes: built.bytes.length }, 'agent package built');
+      return built;
+    });
+    builds.set(repoRoot, build);
+  }
+  return build.catch((error: unknown) => {
+    builds.delete(repoRoot);
+    throw error;
+  });
+}
+
+export function mountInstallRoutes(app: Hono, { logger }: Pick<AppDeps, 'logger'>, repoRoot = REPO_ROOT): void {
   app.get(InstallPaths.script, async (c) => {
     const script = await readFile(`${repoRoot}/scripts/install-agent.sh`, 'utf8');
     // The URL the operator reached us by is the one hosts can reach too (behind a proxy, its public one).
@@ -28,15 +47,7 @@ export function mountInstallRoutes(app: Hono, { logger }: Pick<AppDeps, 'logger'
   });
 
   app.get(InstallPaths.agentPackage, async (c) => {
-    agentPackage ??= buildAgentPackage(repoRoot).then((built) => {
-      logger.info({ version: built.version, bytes: built.bytes.length }, 'agent package built');
-      return built;
-    });
-    // A failed build is not cached: fixing the installation (npm run build) fixes the next request.
-    const built = await agentPackage.catch((error: unknown) => {
-      agentPackage = undefined;
-      throw error;
-    });
+    const built = await loadAgentPackage(logger, repoRoot);
     return c.body(new Uint8Array(built.bytes), 200, {
       'Content-Type': 'application/gzip',
       'Content-Length': String(built.bytes.length),

@@ -1,0 +1,80 @@
+/**
+ * The versioned installation scripts/install-agent.sh makes: `<prefix>/versions/<version>/` (an unpacked agent
+ * package, laid out like the checkout), `<prefix>/current` and `<prefix>/previous` (relative symlinks to
+ * `versions/<version>`). The systemd unit runs `<prefix>/current/…/baton-agent.js`, so moving `current` is what
+ * switches versions on the next start.
+ */
+import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { mkdir, rename, rm, symlink } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { extract } from 'tar';
+
+export interface VersionedInstall {
+  readonly prefix: string;
+  /** The version `current` points at. */
+  readonly currentVersion: string;
+}
+
+/** bin/baton-agent.js of the running agent, from src/ or dist/ alike. */
+export const RUNNING_AGENT_BIN = fileURLToPath(new URL('../../bin/baton-agent.js', import.meta.url));
+
+/** Where bin/baton-agent.js sits inside a version directory. */
+const BIN_IN_VERSION = join('packages', 'agent', 'bin', 'baton-agent.js');
+
+/**
+ * The installation `binPath` belongs to, or undefined when it is not a versioned one (a source checkout, a
+ * global npm install). Node runs a script by its real path, so `binPath` names `versions/<v>`, not `current`.
+ */
+export function locateVersionedInstall(binPath: string): VersionedInstall | undefined {
+  const real = realpathSync(binPath);
+  if (!real.endsWith(sep + BIN_IN_VERSION)) return undefined;
+  const versionDir = real.slice(0, -(BIN_IN_VERSION.length + 1));
+  const versionsDir = dirname(versionDir);
+  if (basename(versionsDir) !== 'versions') return undefined;
+  const prefix = dirname(versionsDir);
+  const currentVersion = linkedVersion(prefix, 'current');
+  if (currentVersion === undefined) return undefined;
+  return { prefix, currentVersion };
+}
+
+/** The path the systemd unit should run: through `current` when `binPath` is in a versioned installation. */
+export function stableBinPath(binPath: string): string {
+  const install = locateVersionedInstall(binPath);
+  return install === undefined ? binPath : join(install.prefix, 'current', BIN_IN_VERSION);
+}
+
+/** The version a link (`current` or `previous`) points at, or undefined when there is no such link. */
+export function linkedVersion(prefix: string, link: 'current' | 'previous'): string | undefined {
+  const path = join(prefix, link);
+  if (!existsSync(path) || !lstatSync(path).isSymbolicLink()) return undefined;
+  return basename(readlinkSync(path));
+}
+
+/**
+ * Unpacks an agent package into `versions/<version>`. An existing directory of that version is kept (a version's
+ * files never change); a half-unpacked one from an interrupted attempt never becomes visible under that name.
+ */
+export async function unpackVersion(prefix: string, version: string, packageFile: string): Promise<void> {
+  const versionDir = join(prefix, 'versions', version);
+  if (existsSync(join(versionDir, BIN_IN_VERSION))) return;
+  const staging = `${versionDir}.unpacking`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  await extract({ file: packageFile, cwd: staging });
+  if (!existsSync(join(staging, BIN_IN_VERSION))) {
+    await rm(staging, { recursive: true, force: true });
+    throw new Error(`the agent package for ${version} has no ${BIN_IN_VERSION}`);
+  }
+  await rm(versionDir, { recursive: true, force: true });
+  await rename(staging, versionDir);
+}
+
+/** Points `link` at `versions/<version>` atomically: a new link under a temporary name, renamed over the old. */
+export async function pointLink(prefix: string, link: 'current' | 'previous', version: string): Promise<void> {
+  const path = join(prefix, link);
+  const temporary = `${path}.next`;
+  await rm(temporary, { force: true });
+  await symlink(relative(prefix, join(prefix, 'versions', version)), temporary);
+  await rename(temporary, path);
+}
