@@ -4,11 +4,11 @@
  * (`APP_DIR`), so appspec destinations stay real absolute paths. Tests run as root.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand, startProcess, type CommandResult, type RunningProcess } from './processes.js';
+import { freeLoopbackPort } from './ports.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BATON = join(REPO_ROOT, 'packages/coordinator/bin/baton.js');
@@ -90,7 +90,7 @@ export class Cluster {
   static async start(options: ClusterOptions): Promise<Cluster> {
     const dir = mkdtempSync(join(tmpdir(), 'baton-e2e-'));
     mkdirSync(APP_DIR, { recursive: true });
-    const cluster = new Cluster(dir, await freePort(), options);
+    const cluster = new Cluster(dir, await freeLoopbackPort(), options);
     await cluster.startCoordinator();
     const enrolled = await cluster.baton(['enroll-token', 'create', '--json']);
     cluster.enrollToken = (JSON.parse(enrolled.stdout) as { token: string }).token;
@@ -158,16 +158,4 @@ export class Cluster {
     await this.coordinator.kill('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }

@@ -5,10 +5,10 @@
  * socket in a temp dir. HAProxy comes from Debian's package (scripts/install-test-deps.sh).
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sleep, startProcess } from './processes.js';
+import { freeLoopbackPort } from './ports.js';
 
 export interface HaproxyOptions {
   /** Server name → the 127.0.0.1 port it listens on. */
@@ -75,15 +75,4 @@ function renderConfig(adminSocket: string, port: number, servers: Readonly<Recor
     ...serverLines(' disabled'),
     '',
   ].join('\n');
-}
-
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

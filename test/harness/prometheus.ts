@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freeLoopbackPort } from './haproxy.js';
+import { freeLoopbackPort } from './ports.js';
 import { eventually, startProcess } from './processes.js';
 
 export const SCRAPE_INTERVAL_MS = 500;

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster, type ClusterOptions, type TestAgent } from './cluster.js';
 import type { DeploymentJson } from './deployments.js';
-import { freeLoopbackPort, startHaproxy, type RunningHaproxy } from './haproxy.js';
+import { startHaproxy, type RunningHaproxy } from './haproxy.js';
+import { freeLoopbackPort } from './ports.js';
 import { eventually } from './processes.js';
 import { stopWebApps, writeWebBundle, type WebBundleSpec } from './web-bundle.js';
 

@@ -2,7 +2,7 @@ import { AlarmSpec, GroupFile, HealthCheckSpec, Strategy } from '@baton/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { EXAMPLE_GROUP_FILE } from './example-group-file.test-support.js';
+import { EXAMPLE_GROUP_FILE } from '../../../shared/src/group-spec/example-group-file.test-support.js';
 import { formatAlarm, formatHealthCheck, formatStrategy } from './format-group-spec.js';
 
 /** The contract: what the formatter writes, the schema reads back as the value it started from. */

@@ -214,7 +214,8 @@ export class EngineRunner {
   }
 
   onHostConnectivity(hostId: string, online: boolean): void {
-    for (const [id, state] of this.active) {
+    // Over a copy: a step may start a rollback, which joins `active` and must not get this event too.
+    for (const [id, state] of [...this.active]) {
       if (state.hosts.some((host) => host.hostId === hostId)) this.dispatch(id, { type: 'HOST_CONNECTIVITY', hostId, online });
     }
     if (!online) return;

@@ -1,6 +1,6 @@
 import { GroupFile, resolveDeploymentConfig, type DeploymentConfig, type HostSelector } from '@baton/shared';
 import { parse } from 'yaml';
-import { EXAMPLE_GROUP_FILE } from '../group-spec/example-group-file.test-support.js';
+import { EXAMPLE_GROUP_FILE } from '../../../shared/src/group-spec/example-group-file.test-support.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database.test-support.js';
 import { createApplication } from './applications.js';

@@ -80,10 +80,6 @@ export class AgentGateway {
     return this.sessions.get(hostId)?.ready ?? false;
   }
 
-  connectedCount(): number {
-    return this.sessions.size;
-  }
-
   lastUpgradeStatus(hostId: string): UpgradeStatus | undefined {
     return this.upgradeAnswers.get(hostId);
   }

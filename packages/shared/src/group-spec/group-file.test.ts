@@ -1,33 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { resolveHostAmount } from './common.js';
+import { EXAMPLE_GROUP_FILE } from './example-group-file.test-support.js';
 import { GroupFile } from './group-file.js';
 
-const example = `
-application: shop
-name: web
-hosts: {tags: [{key: role, value: web, type: KEY_AND_VALUE}]}
-deploymentConfig: CodeDeployDefault.OneAtATime
-strategy:
-  type: canary
-  canary: {hosts: 1, bake: 30s, promote: auto, trafficWeight: 10, match: {header: "X-Canary: 1"}}
-  rolling: {batches: [1, "10%", "50%", "100%"], bake: 30s, zoneTag: zone, firstZoneBake: 60s,
-            minHealthyPerZone: "0%", maxFailures: {perBatch: 0, total: 1}}
-  blueGreen: {environmentTag: env, readyWait: manual, terminationWait: 5m,
-              traffic: {type: TimeBasedLinear, percentage: 25, interval: 30s}}
-trafficRouter: {type: haproxy, adminSocket: /run/haproxy/admin.sock, backend: app,
-                servers: {h1: web1, h2: web2}}
-healthChecks: [{type: http, url: "http://127.0.0.1:8080/health", expectStatus: 200, interval: 5s,
-                timeout: 2s, unhealthyAfter: 3}]
-alarms: [{name: cpu, type: hostMetric, metric: cpu, above: 90, for: 60s},
-         {name: errors, type: prometheus, url: "http://127.0.0.1:9090", query: "rate(errors[1m])", above: 0.05}]
-autoRollback: {events: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST]}
-outdatedInstances: UPDATE
-`;
 
 describe('the group file', () => {
   it('reads the documented example, with durations in milliseconds', () => {
-    const group = GroupFile.parse(parse(example));
+    const group = GroupFile.parse(parse(EXAMPLE_GROUP_FILE));
     expect(group.strategy.type).toBe('canary');
     expect(group.strategy.canary).toMatchObject({ hosts: { count: 1 }, bake: 30_000, promote: 'auto', trafficWeight: 10 });
     expect(group.strategy.rolling).toMatchObject({

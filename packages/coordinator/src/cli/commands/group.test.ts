@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { EXAMPLE_GROUP_FILE } from '../../group-spec/example-group-file.test-support.js';
+import { EXAMPLE_GROUP_FILE } from '../../../../shared/src/group-spec/example-group-file.test-support.js';
 import { startCliTestServer, type CliTestServer } from '../../testing/cli-test-server.test-support.js';
 
 describe('baton group apply and get --yaml', () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { EXAMPLE_GROUP_FILE } from '../../group-spec/example-group-file.test-support.js';
+import { EXAMPLE_GROUP_FILE } from '../../../../shared/src/group-spec/example-group-file.test-support.js';
 import { enrollHost } from '../../store/hosts.js';
 import { createTestApp, type TestApp } from '../../testing/test-app.test-support.js';
 import { readJson } from '../../testing/read-json.test-support.js';
