@@ -131,6 +131,30 @@ describe('EngineRunner', () => {
     });
   });
 
+  describe('the feed', () => {
+    it('publishes every status change of a deployment, a queued one and one stopped before it started', () => {
+      const runner = start();
+      const seen: string[] = [];
+      runner.feed.subscribe((change) => {
+        if (change.type === 'deployment') seen.push(`${change.deploymentId} ${change.status}`);
+        if (change.type === 'instance' && change.status === 'Succeeded') seen.push(`${change.hostName} Succeeded`);
+      });
+      const first = deploy(runner, 0);
+      const second = deploy(runner, 1);
+      runner.stop(second.id, false);
+      fleet.answerAll();
+      expect(seen).toEqual([
+        `${first.id} InProgress`,
+        `${second.id} Queued`,
+        `${second.id} Stopped`,
+        'web-1 Succeeded',
+        'web-2 Succeeded',
+        'web-3 Succeeded',
+        `${first.id} Succeeded`,
+      ]);
+    });
+  });
+
   describe('stopping', () => {
     it('stops a running deployment: the host in flight fails, pending hosts are skipped, the next one starts', () => {
       const runner = start();

@@ -35,6 +35,7 @@ import { getDeploymentGroup, listHostsForGroup, type DeploymentGroup } from '../
 import { getHost } from '../store/hosts.js';
 import { createTrafficRouter } from '../traffic/create-router.js';
 import type { TrafficRouter } from '../traffic/traffic-router.js';
+import { DeploymentFeed, describeChanges, type DeploymentChange } from './deployment-feed.js';
 import { DeploymentWatch } from './deployment-watch.js';
 import { outdatedUpdatesFor } from './outdated-instances.js';
 import { routeTraffic, splitTraffic, type RouterFactory } from './traffic-driver.js';
@@ -62,6 +63,8 @@ export type RollbackOutcome = 'started' | 'nothing-to-undo' | 'not-found';
 
 export class EngineRunner {
   readonly watch = new DeploymentWatch();
+  /** Every committed change, for the events API, the dashboard, webhooks and metrics. */
+  readonly feed: DeploymentFeed;
   private readonly active = new Map<string, DeploymentState>();
   private readonly timers = new WakeupTimers();
   private readonly progress: DeploymentProgressStore;
@@ -74,6 +77,9 @@ export class EngineRunner {
     private readonly clock: () => number = Date.now,
   ) {
     this.progress = new DeploymentProgressStore(db);
+    this.feed = new DeploymentFeed((error, change) =>
+      this.logger.error({ err: error, deploymentId: change.deploymentId, change: change.type }, 'deployment feed listener failed'),
+    );
   }
 
   /**
@@ -125,7 +131,7 @@ export class EngineRunner {
       { code: DeploymentErrorCode.MANUAL_STOP, message: 'The deployment was stopped by a user before it started.' },
       new Date(this.clock()),
     );
-    this.watch.notify(deploymentId);
+    if (stopped) this.announce(deploymentId);
     return stopped ? 'stopped' : 'already-finished';
   }
 
@@ -208,6 +214,7 @@ export class EngineRunner {
       if (state !== finished) {
         this.progress.save(finished, state, [], now);
         this.watch.notify(deploymentId);
+        this.feed.publish(describeChanges(finished, state, now));
       }
     }
     return true;
@@ -264,6 +271,7 @@ export class EngineRunner {
     if (finished) this.active.delete(id);
     else this.active.set(id, state);
     this.watch.notify(id);
+    this.feed.publish(describeChanges(previous, state, this.clock()));
 
     for (const command of commands) {
       switch (command.type) {
@@ -353,7 +361,7 @@ export class EngineRunner {
   /** Starts the group's next waiting deployment when the group is idle; marks the others Queued. */
   private startNext(groupId: string): void {
     if (hasActiveDeployment(this.db, groupId)) {
-      for (const queued of queueCreatedDeployments(this.db, groupId)) this.watch.notify(queued);
+      for (const queued of queueCreatedDeployments(this.db, groupId)) this.announce(queued);
       return;
     }
     const next = nextWaitingDeployment(this.db, groupId);
@@ -443,6 +451,29 @@ export class EngineRunner {
     this.watch.notify(record.id);
     this.logger.warn({ deploymentId: record.id, rollbackDeploymentId: rollback.id, kind }, 'starting rollback');
     this.startNext(record.groupId);
+  }
+
+  /**
+   * Tells watchers and the feed about a status change made in the store outside a step: a deployment queued,
+   * stopped before it started, or failed when it was created (its revision could not be resolved).
+   */
+  announce(deploymentId: string): void {
+    this.watch.notify(deploymentId);
+    const record = getDeployment(this.db, deploymentId);
+    const context = this.progress.loadContext(deploymentId);
+    if (!record || !context) return;
+    const change: DeploymentChange = {
+      type: 'deployment',
+      deploymentId,
+      applicationName: context.applicationName,
+      groupName: context.deploymentGroupName,
+      groupId: context.deploymentGroupId,
+      at: new Date(this.clock()).toISOString(),
+      creator: context.creator,
+      status: record.status,
+      ...(record.errorCode ? { errorInformation: { code: record.errorCode as DeploymentErrorCode, message: record.errorMessage ?? '' } } : {}),
+    };
+    this.feed.publish([change]);
   }
 
   /** The environment serving traffic: the replacement of the group's last successful blue/green deployment. */
