@@ -44,6 +44,22 @@ describe('startServer', () => {
     expect(again.status).toBe(200);
   });
 
+  it('refuses a second coordinator on the same data directory before it starts anything', async () => {
+    running = await startServer(configFor(dataDir), { logger, print: () => {} });
+    const started: string[] = [];
+    const probe: Service = { name: 'probe', start: () => (started.push('probe'), { stop: () => {} }) };
+    await expect(startServer(configFor(dataDir), { logger, services: [probe] })).rejects.toMatchObject({
+      name: 'StartupError',
+      code: 'DATA_DIR_IN_USE',
+      message: expect.stringContaining(`in use by coordinator process ${process.pid}`),
+    });
+    expect(started).toEqual([]);
+
+    await running.close();
+    running = await startServer(configFor(dataDir), { logger, services: [probe] });
+    expect(started).toEqual(['probe']);
+  });
+
   it('starts services in order with the shared parts, mounts their routes, and stops them in reverse', async () => {
     const events: string[] = [];
     const service = (name: string): Service => ({

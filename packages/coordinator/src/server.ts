@@ -6,6 +6,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { bootstrapAdminToken } from './admin-token.js';
+import { lockDataDir } from './data-dir-lock.js';
 import type { ServerConfig } from './config.js';
 import { createApp } from './http/app.js';
 import type { RouteModule } from './http/route-module.js';
@@ -56,10 +57,29 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** A start refused for a reason the operator can fix, such as a data directory another coordinator uses. */
+export class StartupError extends Error {
+  constructor(
+    readonly code: 'DATA_DIR_IN_USE',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}
+
 export async function startServer(config: ServerConfig, options: StartServerOptions): Promise<RunningServer> {
   const { logger, clock = () => new Date(), print = (line: string) => process.stdout.write(`${line}\n`) } = options;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const db = openDatabase(join(config.dataDir, 'baton.db'));
+  const lock = lockDataDir(config.dataDir);
+  if (!lock.ok) throw new StartupError('DATA_DIR_IN_USE', lock.error);
+  let db: Database;
+  try {
+    db = openDatabase(join(config.dataDir, 'baton.db'));
+  } catch (error) {
+    lock.value.release();
+    throw error;
+  }
   const running: { name: string; service: RunningService }[] = [];
   let app: Hono | undefined;
   // The app is created once every service has contributed its routes; nothing is served before listen.
@@ -80,6 +100,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     }
     await closeHttpServer(httpServer);
     if (db.open) db.close();
+    lock.value.release();
   };
 
   try {

@@ -56,7 +56,7 @@ export const registerServerCommand: RegisterCommands = (program, context) => {
     .action(async (options: ServerOptions) => {
       // The server's modules (SQLite, the engine, the HTTP stack) load only for this command: every other
       // command is a small API client and starts fast.
-      const [{ parseServerConfig }, { createLogger }, { deploymentService }, { startServer }] = await Promise.all([
+      const [{ parseServerConfig }, { createLogger }, { deploymentService }, { startServer, StartupError }] = await Promise.all([
         import('../../config.js'),
         import('../../logger.js'),
         import('../../runner/deployment-service.js'),
@@ -95,6 +95,8 @@ export const registerServerCommand: RegisterCommands = (program, context) => {
         logger: createLogger(config.value.logLevel),
         print: (line) => context.io.stdout(`${line}\n`),
         services: [deploymentService],
+      }).catch((error: unknown) => {
+        throw error instanceof StartupError ? new CliError(error.code, error.message) : error;
       });
       context.io.stdout(`Baton coordinator listening on ${server.url}\n`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
