@@ -8,6 +8,7 @@ describe('parseServerConfig', () => {
       value: {
         dataDir: '/var/lib/baton',
         listen: { host: '127.0.0.1', port: 7070 },
+        tlsSelfSigned: false,
         heartbeatIntervalMs: 5000,
         eventTimeoutMs: 3_900_000,
         offlineEventTimeoutMs: 30_000,

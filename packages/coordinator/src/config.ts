@@ -68,6 +68,11 @@ const ServerConfigSchema = z.object({
   /** Holds the database, the blobs and the admin token. */
   dataDir: z.string().min(1),
   listen: ListenAddress.default({ host: '127.0.0.1', port: 7070 }),
+  /** HTTPS and WSS with the operator's certificate and key (PEM files). */
+  tlsCertFile: z.string().min(1).optional(),
+  tlsKeyFile: z.string().min(1).optional(),
+  /** HTTPS and WSS with a certificate generated on the first start and kept under `<dataDir>/tls/`. */
+  tlsSelfSigned: Flag.default(false),
   heartbeatIntervalMs: PositiveDuration.default(5000),
   /**
    * How long the coordinator waits for the result of one lifecycle event from a connected host: the hooks of
@@ -88,7 +93,15 @@ const ServerConfigSchema = z.object({
   s3: S3Settings,
   git: GitSettings,
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+})
+  .refine((config) => (config.tlsCertFile === undefined) === (config.tlsKeyFile === undefined), {
+    message: 'give both the TLS certificate and its key, or neither',
+    path: ['tlsKeyFile'],
+  })
+  .refine((config) => !(config.tlsSelfSigned && config.tlsCertFile !== undefined), {
+    message: 'a certificate file and a self-signed certificate exclude each other',
+    path: ['tlsSelfSigned'],
+  });
 
 export type ServerConfig = Readonly<z.output<typeof ServerConfigSchema>>;
 /** Raw values from flags, environment or a test: anything may be wrong, and the schema says what. */

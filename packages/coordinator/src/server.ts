@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
@@ -13,6 +14,7 @@ import type { RouteModule } from './http/route-module.js';
 import { BlobStore } from './revisions/blob-store.js';
 import { RevisionResolver } from './revisions/revision-resolver.js';
 import { openDatabase, type Database } from './store/database.js';
+import { loadServerCertificate, type ServerCertificate } from './tls/server-certificate.js';
 
 /** What a service gets when it starts: the server's shared parts. */
 export interface ServiceContext {
@@ -74,7 +76,9 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const lock = lockDataDir(config.dataDir);
   if (!lock.ok) throw new StartupError('DATA_DIR_IN_USE', lock.error);
   let db: Database;
+  let certificate: ServerCertificate | undefined;
   try {
+    certificate = await serverCertificate(config);
     db = openDatabase(join(config.dataDir, 'baton.db'));
   } catch (error) {
     lock.value.release();
@@ -83,12 +87,16 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const running: { name: string; service: RunningService }[] = [];
   let app: Hono | undefined;
   // The app is created once every service has contributed its routes; nothing is served before listen.
-  const httpServer = createAdaptorServer({
-    fetch: (request, env) => {
-      if (!app) throw new Error('request before the server listened');
-      return app.fetch(request, env);
-    },
-  }) as Server;
+  const fetch = (request: Request, env: unknown) => {
+    if (!app) throw new Error('request before the server listened');
+    return app.fetch(request, env);
+  };
+  // An HTTPS server is a TLS server with the HTTP server's interface: the gateway's `upgrade` works on both.
+  const httpServer = (
+    certificate
+      ? createAdaptorServer({ fetch, createServer: createHttpsServer, serverOptions: { cert: certificate.cert, key: certificate.key } })
+      : createAdaptorServer({ fetch })
+  ) as Server;
 
   const close = async (): Promise<void> => {
     for (const { name, service } of running.splice(0).reverse()) {
@@ -106,6 +114,14 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   try {
     const admin = bootstrapAdminToken(db, config.dataDir, clock());
     if (admin) print(`Admin token (saved to ${admin.path}): ${admin.token}`);
+    if (certificate?.generatedAt) print(`Generated a self-signed TLS certificate: ${certificate.generatedAt}`);
+    if (config.tlsSelfSigned && certificate) print(`TLS certificate fingerprint (for baton-agent --coordinator-fingerprint): ${certificate.fingerprint}`);
+    if (!certificate && !isLoopback(config.listen.host)) {
+      logger.warn(
+        { listen: config.listen.host },
+        'serving plain HTTP beyond loopback: API tokens and host credentials travel unencrypted; use --tls-cert/--tls-key or --tls-self-signed',
+      );
+    }
 
     const blobs = new BlobStore(config.dataDir, config.maxUploadBytes);
     const resolver = new RevisionResolver(db, blobs, config, logger.child({ component: 'revisions' }), clock);
@@ -124,7 +140,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       enrollTokenTtlMs: config.enrollTokenTtlMs,
       routes: running.flatMap(({ service }) => service.routes ?? []),
     });
-    const url = await listen(httpServer, config.listen.host, config.listen.port);
+    const url = await listen(httpServer, certificate ? 'https' : 'http', config.listen.host, config.listen.port);
     logger.info({ url, dataDir: config.dataDir }, 'coordinator listening');
     return { url, httpServer, db, app, close };
   } catch (error) {
@@ -133,14 +149,25 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   }
 }
 
-function listen(server: Server, host: string, port: number): Promise<string> {
+/** The certificate the configuration asks for, or undefined for plain HTTP. */
+function serverCertificate(config: ServerConfig): Promise<ServerCertificate> | undefined {
+  if (config.tlsCertFile !== undefined && config.tlsKeyFile !== undefined) {
+    return loadServerCertificate({ kind: 'files', certFile: config.tlsCertFile, keyFile: config.tlsKeyFile });
+  }
+  if (config.tlsSelfSigned) return loadServerCertificate({ kind: 'selfSigned', dataDir: config.dataDir, listenHost: config.listen.host });
+  return undefined;
+}
+
+const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || host.startsWith('127.');
+
+function listen(server: Server, scheme: 'http' | 'https', host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
       const address = server.address() as AddressInfo;
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve(`http://${shownHost}:${address.port}`);
+      resolve(`${scheme}://${shownHost}:${address.port}`);
     });
   });
 }

@@ -4,6 +4,9 @@ import { CliError, type RegisterCommands } from '../context.js';
 interface ServerOptions {
   dataDir: string;
   listen: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsSelfSigned?: boolean;
   heartbeatInterval?: string;
   eventTimeout?: string;
   offlineEventTimeout?: string;
@@ -33,6 +36,9 @@ export const registerServerCommand: RegisterCommands = (program, context) => {
     .description('run the coordinator')
     .addOption(new Option('--data-dir <dir>', 'database, bundles and admin token').env('BATON_DATA_DIR').makeOptionMandatory())
     .addOption(new Option('--listen <host:port>', 'address to serve on').env('BATON_LISTEN').default('127.0.0.1:7070'))
+    .addOption(new Option('--tls-cert <file>', 'serve HTTPS/WSS with this certificate (PEM)').env('BATON_TLS_CERT'))
+    .addOption(new Option('--tls-key <file>', 'the private key of --tls-cert (PEM)').env('BATON_TLS_KEY'))
+    .option('--tls-self-signed', 'serve HTTPS/WSS with a certificate generated on the first start (<data-dir>/tls/); prints its fingerprint')
     .option('--heartbeat-interval <duration>', 'agent heartbeat interval, e.g. 5s')
     .option('--event-timeout <duration>', 'default limit of one lifecycle event, e.g. 1h')
     .option('--offline-event-timeout <duration>', 'how long an event may run on an offline host, e.g. 30s')
@@ -65,6 +71,9 @@ export const registerServerCommand: RegisterCommands = (program, context) => {
       const config = parseServerConfig({
         dataDir: options.dataDir,
         listen: options.listen,
+        tlsCertFile: options.tlsCert,
+        tlsKeyFile: options.tlsKey,
+        tlsSelfSigned: options.tlsSelfSigned,
         heartbeatIntervalMs: options.heartbeatInterval,
         eventTimeoutMs: options.eventTimeout,
         offlineEventTimeoutMs: options.offlineEventTimeout,
