@@ -7,12 +7,15 @@
 # Every argument goes to `baton-agent install` (see docs/cli.md). Settings by environment:
 #   BATON_COORDINATOR    the coordinator's URL (default: the one that served this script)
 #   BATON_AGENT_PREFIX   where agent versions are kept (default /opt/baton-agent)
+#   BATON_CA_FILE        PEM file of the authority (or self-signed certificate) of an https coordinator: used for
+#                        the download and passed on as `baton-agent install --ca-file`
 # Layout: $PREFIX/versions/<version>/ (one per version), $PREFIX/current and $PREFIX/previous (symlinks), so an
 # upgrade keeps the version it replaced to fall back to. Re-running is safe: the host keeps its identity.
 set -eu
 
 COORDINATOR="${BATON_COORDINATOR:-__BATON_COORDINATOR_URL__}"
 PREFIX="${BATON_AGENT_PREFIX:-/opt/baton-agent}"
+CA_FILE="${BATON_CA_FILE:-}"
 MIN_NODE_MAJOR=20
 
 fail() {
@@ -30,9 +33,9 @@ fi
 
 download() {
   if command -v curl >/dev/null 2>&1; then
-    curl -fsSL "$1" -o "$2"
+    curl -fsSL ${CA_FILE:+--cacert "$CA_FILE"} "$1" -o "$2"
   elif command -v wget >/dev/null 2>&1; then
-    wget -q -O "$2" "$1"
+    wget -q ${CA_FILE:+--ca-certificate="$CA_FILE"} -O "$2" "$1"
   else
     fail "neither curl nor wget is installed"
   fi
@@ -58,4 +61,7 @@ ln -sfn "versions/$VERSION" "$PREFIX/current"
 ln -sfn "$PREFIX/current/packages/agent/bin/baton-agent.js" "$PREFIX/baton-agent"
 echo "install-agent: baton-agent $VERSION in $PREFIX/versions/$VERSION"
 
+if [ -n "$CA_FILE" ]; then
+  set -- --ca-file "$CA_FILE" "$@"
+fi
 exec node "$PREFIX/current/packages/agent/bin/baton-agent.js" install --coordinator "$COORDINATOR" "$@"

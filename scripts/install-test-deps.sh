@@ -8,11 +8,15 @@ declare -A needed=(
   [setfacl]=acl
   [getfacl]=acl
   [unshare]=util-linux
+  [mount]=mount
+  [umount]=mount
+  [ip]=iproute2
   [systemd-analyze]=systemd
   [haproxy]=haproxy
   [git]=git
   [zip]=zip
   [prometheus]=prometheus
+  [chromium]=chromium
 )
 
 missing=()

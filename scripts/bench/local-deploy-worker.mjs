@@ -1,43 +1,25 @@
 // The worker of scripts/bench/local-deploy.ts: local deployments back to back in ONE plain Node process running
-// the built agent (packages/agent/dist), as `baton-agent local-deploy` does. Plain JavaScript on purpose: a
-// TypeScript loader (tsx) in this process would add about 30 MB of its own to the RSS being measured.
-// Usage: node --expose-gc --max-semi-space-size=1 local-deploy-worker.mjs DIR DEPLOYMENTS FILES SAMPLE_EVERY
+// the built agent (packages/agent/dist), as `baton-agent local-deploy` does, started with the agent's Node flags.
+// Plain JavaScript on purpose: a TypeScript loader (tsx) in this process would add about 30 MB of its own to the
+// RSS being measured. The bundle is made beforehand by the parent: making it is no part of a local deployment.
+// Usage: node --expose-gc <agent flags> local-deploy-worker.mjs DIR BUNDLE DEPLOYMENTS SAMPLE_EVERY
 // Prints one JSON line per sample: {deployments, rss, heapUsed, medianMs}.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { create } from 'tar';
 import { pino } from 'pino';
 import { parseAgentConfig } from '../../packages/agent/dist/config.js';
 import { DEFAULT_LOCAL_EVENTS } from '../../packages/agent/dist/local-deploy/local-events.js';
 import { runLocalDeployment } from '../../packages/agent/dist/local-deploy/run-local-deployment.js';
 
-const [dir, deployments, files, sampleEvery] = [process.argv[2], ...process.argv.slice(3, 6).map(Number)];
-const HOOKS = ['ApplicationStop', 'BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService'];
-
-async function writeBundle() {
-  const source = join(dir, 'source');
-  for (let at = 0; at < files; at++) {
-    const sub = join(source, 'app', `d${at % 20}`);
-    if (at < 20) await mkdir(sub, { recursive: true });
-    await writeFile(join(sub, `f${at}.txt`), `file ${at}\n`.repeat(20));
-  }
-  await mkdir(join(source, 'scripts'), { recursive: true });
-  await writeFile(join(source, 'scripts', 'true.sh'), '#!/bin/sh\ntrue\n', { mode: 0o755 });
-  const appspec = ['version: 0.0', 'os: linux', 'files:', '  - source: app', '    destination: /srv/bench', 'hooks:'];
-  for (const hook of HOOKS) appspec.push(`  ${hook}:`, '    - location: scripts/true.sh');
-  await writeFile(join(source, 'appspec.yml'), `${appspec.join('\n')}\n`);
-  const bundle = join(dir, 'bundle.tgz');
-  await create({ gzip: true, file: bundle, cwd: source, portable: true }, ['.']);
-  return bundle;
-}
+const [dir, bundle] = process.argv.slice(2, 4);
+const [deployments, sampleEvery] = process.argv.slice(4, 6).map(Number);
 
 async function readRss() {
   const status = await readFile('/proc/self/status', 'utf8');
   return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) * 1024;
 }
 
-const bundle = await writeBundle();
 const parsed = parseAgentConfig({ flags: { coordinator: 'http://localhost', root: join(dir, 'root'), filesRoot: join(dir, 'files') }, file: undefined, fileName: 'agent.yml', hostname: 'bench' });
 if (!parsed.ok) throw new Error(parsed.error.join('; '));
 const logger = pino({ level: 'silent' });

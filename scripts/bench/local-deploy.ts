@@ -8,13 +8,18 @@
  *    after full collections every 10 deployments. Goal: under 60 MB and flat (growth from the 10th to the last
  *    under 2 MB).
  *
- * The worker is local-deploy-worker.mjs, plain JavaScript so that no TypeScript loader weighs on its RSS.
+ * The worker is local-deploy-worker.mjs, plain JavaScript so that no TypeScript loader weighs on its RSS, run with
+ * the Node flags `baton-agent` runs with (its bin's shebang, the systemd unit): without `--lite-mode` the same
+ * deployments take about 95 MB. The bundle is written here, before the worker starts: making it is no part of a
+ * local deployment.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { create as createTar } from 'tar';
+import { AGENT_NODE_FLAGS } from '../../packages/agent/src/upgrade/launcher.js';
 import { sleep } from '../../test/harness/processes.js';
 import { AgentProcess } from './agent-process.js';
 import { startCoordinator, stopCoordinator } from './coordinator-process.js';
@@ -24,6 +29,7 @@ import { formatFigures, formatMb, formatMs, type Figure } from './report.js';
 const GOALS = { rssBytes: 60 * 1048576, growthBytes: 2 * 1048576 };
 const FILES = 2_000;
 const SAMPLE_EVERY = 10;
+const HOOKS = ['ApplicationStop', 'BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService'];
 
 interface Sample {
   readonly deployments: number;
@@ -38,7 +44,8 @@ async function main(): Promise<void> {
   try {
     const idle = await measureIdleAgent(workDir);
     console.log(`agent idle: RSS ${formatMb(idle)}`);
-    const samples = await runWorker(join(workDir, 'local'), deployments, (sample) =>
+    const bundle = await writeBundle(join(workDir, 'bundle'));
+    const samples = await runWorker(join(workDir, 'local'), bundle, deployments, (sample) =>
       console.log(`after ${sample.deployments} local deployments: RSS ${formatMb(sample.rss)}, heap ${formatMb(sample.heapUsed)}`),
     );
     const [warm, last] = [samples[0], samples.at(-1)];
@@ -85,9 +92,27 @@ async function measureIdleAgent(workDir: string): Promise<number> {
   }
 }
 
-function runWorker(dir: string, deployments: number, onSample: (sample: Sample) => void): Promise<Sample[]> {
+/** A tgz of FILES small files under app/ and a hook script that succeeds, with an appspec running it at every hook. */
+async function writeBundle(dir: string): Promise<string> {
+  const source = join(dir, 'source');
+  for (let at = 0; at < FILES; at++) {
+    const sub = join(source, 'app', `d${at % 20}`);
+    if (at < 20) await mkdir(sub, { recursive: true });
+    await writeFile(join(sub, `f${at}.txt`), `file ${at}\n`.repeat(20));
+  }
+  await mkdir(join(source, 'scripts'), { recursive: true });
+  await writeFile(join(source, 'scripts', 'true.sh'), '#!/bin/sh\ntrue\n', { mode: 0o755 });
+  const appspec = ['version: 0.0', 'os: linux', 'files:', '  - source: app', '    destination: /srv/bench', 'hooks:'];
+  for (const hook of HOOKS) appspec.push(`  ${hook}:`, '    - location: scripts/true.sh');
+  await writeFile(join(source, 'appspec.yml'), `${appspec.join('\n')}\n`);
+  const bundle = join(dir, 'bundle.tgz');
+  await createTar({ gzip: true, file: bundle, cwd: source, portable: true }, ['.']);
+  return bundle;
+}
+
+function runWorker(dir: string, bundle: string, deployments: number, onSample: (sample: Sample) => void): Promise<Sample[]> {
   const worker = fileURLToPath(new URL('./local-deploy-worker.mjs', import.meta.url));
-  const args = ['--expose-gc', '--max-semi-space-size=1', worker, dir, String(deployments), String(FILES), String(SAMPLE_EVERY)];
+  const args = ['--expose-gc', ...AGENT_NODE_FLAGS, worker, dir, bundle, String(deployments), String(SAMPLE_EVERY)];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const samples: Sample[] = [];
   let buffered = '';

@@ -101,13 +101,12 @@ describe('in-place deployments across three hosts', () => {
     expect(failedAgent.read('app/version.txt')).toBe('v2\n');
   });
 
-  it('refuses a tar-slip bundle before writing anything', async () => {
-    const archive = writeTarSlipBundle(join(bundles, 'evil'));
-    const { deployment } = await deploy(archive);
-    expect(deployment.status).toBe('Failed');
-    const download = deployment.instances[0]!.lifecycleEvents.find((e) => e.lifecycleEventName === 'DownloadBundle')!;
-    expect(download.status).toBe('Failed');
-    expect(download.diagnostics?.message).toMatch(/escapes|\.\./);
+  it('refuses a tar-slip bundle before any host sees it (the agent refuses it too: see bundle/extract.test.ts)', async () => {
+    const archive = await writeTarSlipBundle(join(bundles, 'evil'));
+    const result = await cluster.baton(['deploy', 'shop', 'web', '--bundle', archive, '--wait', '--json'], 120_000);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('INVALID_REVISION');
+    expect(result.stderr).toContain('bundle entry "../../../evil.txt" escapes the archive');
     for (const agent of cluster.agents) {
       const written = readdirSync(agent.root, { recursive: true }).map(String);
       expect(written.filter((path) => path.endsWith('evil.txt'))).toEqual([]);

@@ -27,6 +27,10 @@ export interface ClusterOptions {
   readonly coordinatorLogLevel?: string;
   /** More `baton server` flags (S3 endpoint, Git base URLs, ...). */
   readonly coordinatorArgs?: readonly string[];
+  /** The coordinator's bin/baton.js: another installation's (serving another agent package) instead of the checkout's. */
+  readonly coordinatorBin?: string;
+  /** The address the coordinator listens on (default 127.0.0.1): agents in network namespaces need one they can reach. */
+  readonly listenHost?: string;
 }
 
 export interface AgentSpec {
@@ -36,6 +40,8 @@ export interface AgentSpec {
   readonly env?: readonly string[];
   /** More `baton-agent run` flags (e.g. `--trusted-key FILE`). */
   readonly args?: readonly string[];
+  /** Runs the agent in this network namespace (see netns.ts) as well as its own mount namespace. */
+  readonly networkNamespace?: string;
 }
 
 export class TestAgent {
@@ -47,11 +53,17 @@ export class TestAgent {
     /** This agent's private APP_DIR, as seen from the test. */
     readonly appDir: string,
     private readonly args: readonly string[],
+    /** The script node runs and its command: the checkout's agent by default, or a versioned install's launcher. */
+    private readonly entry: readonly string[] = [BATON_AGENT, 'run'],
+    private readonly networkNamespace?: string,
   ) {}
 
   start(): void {
-    // unshare execs sh, which mounts then execs node: the spawned pid ends up being the agent itself.
-    this.process = startProcess(`agent ${this.name}`, 'unshare', [
+    // `ip netns exec` and unshare exec their command, sh mounts then execs node: the spawned pid ends up being
+    // the agent itself.
+    const inNetwork = this.networkNamespace === undefined ? [] : ['netns', 'exec', this.networkNamespace, 'unshare'];
+    this.process = startProcess(`agent ${this.name}`, inNetwork.length > 0 ? 'ip' : 'unshare', [
+      ...inNetwork,
       '-m',
       '--propagation',
       'private',
@@ -62,8 +74,7 @@ export class TestAgent {
       this.appDir,
       APP_DIR,
       process.execPath,
-      BATON_AGENT,
-      'run',
+      ...this.entry,
       ...this.args,
     ]);
   }
@@ -79,7 +90,8 @@ export class Cluster {
   token!: string;
   readonly agents: TestAgent[] = [];
 
-  private enrollToken = '';
+  /** The enrollment token every agent of this cluster enrolls with. */
+  enrollToken = '';
 
   private constructor(
     readonly dir: string,
@@ -111,7 +123,7 @@ export class Cluster {
       '--tags', spec.tags ?? `role=web,zone=z${index}`, '--env', `BATON_E2E_HOST=${name}`,
       ...(spec.env ?? []).flatMap((entry) => ['--env', entry]),
       ...(spec.args ?? []),
-    ]);
+    ], undefined, spec.networkNamespace);
     agent.start();
     this.agents.push(agent);
     return agent;
@@ -119,20 +131,26 @@ export class Cluster {
 
   async startCoordinator(): Promise<void> {
     this.coordinator = startProcess('coordinator', process.execPath, [
-      BATON, 'server', '--data-dir', join(this.dir, 'coordinator'), '--listen', `127.0.0.1:${this.port}`,
+      this.options.coordinatorBin ?? BATON, 'server', '--data-dir', join(this.dir, 'coordinator'), '--listen', `${this.options.listenHost ?? '127.0.0.1'}:${this.port}`,
       '--heartbeat-interval', `${this.options.heartbeatIntervalMs ?? 500}ms`,
       '--offline-event-timeout', `${this.options.offlineEventTimeoutMs ?? 5000}ms`,
       ...(this.options.coordinatorLogLevel ? ['--log-level', this.options.coordinatorLogLevel] : []),
       ...(this.options.coordinatorArgs ?? []),
     ]);
-    const [, url] = await this.coordinator.waitFor(/listening on (http:\/\/\S+)/);
+    const [, url] = await this.coordinator.waitFor(/listening on (https?:\/\/\S+)/);
     this.url = url!;
     this.token = readFileSync(join(this.dir, 'coordinator', 'admin-token'), 'utf8').trim();
   }
 
-  /** Runs the `baton` CLI against this cluster. */
+  /** The certificate of a coordinator started with `--tls-self-signed`. */
+  get selfSignedCertificate(): string {
+    return join(this.dir, 'coordinator', 'tls', 'cert.pem');
+  }
+
+  /** Runs the `baton` CLI against this cluster (trusting its self-signed certificate when it serves HTTPS). */
   baton(args: readonly string[], timeoutMs = 60_000): Promise<CommandResult> {
-    return runCommand(process.execPath, [BATON, ...args], { BATON_URL: this.url, BATON_TOKEN: this.token }, timeoutMs);
+    const trust = this.url.startsWith('https:') ? { NODE_EXTRA_CA_CERTS: this.selfSignedCertificate } : {};
+    return runCommand(process.execPath, [BATON, ...args], { BATON_URL: this.url, BATON_TOKEN: this.token, ...trust }, timeoutMs);
   }
 
   async batonJson<T>(args: readonly string[]): Promise<T> {

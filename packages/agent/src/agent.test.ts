@@ -15,7 +15,7 @@ import { parseAgentConfig, type AgentConfig } from './config.js';
 import { ENROLL_TOKEN, FakeCoordinator } from './fake-coordinator.test-support.js';
 import { createAgentLogger } from './logging.js';
 import { AGENT_RESTARTED_MESSAGE } from './state/command-journal.js';
-import { buildTgzBundle, type TestBundle } from './test-bundle.test-support.js';
+import { buildTgzBundle, deploymentOf } from './test-bundle.test-support.js';
 
 const RECORD_SCRIPT = (revision: string) => `#!/bin/sh
 echo "$LIFECYCLE_EVENT $DEPLOYMENT_ID $APPLICATION_NAME $DEPLOYMENT_GROUP_NAME $DEPLOYMENT_GROUP_ID $CUSTOM from=${revision}" >> "$BATON_FILES_ROOT/hooks.log"
@@ -41,16 +41,6 @@ const revisionBundle = (revision: string, beforeInstall = RECORD_SCRIPT(revision
     'scripts/before-install.sh': beforeInstall,
     'app/index.html': `revision ${revision}\n`,
   });
-
-const deploymentOf = (deploymentId: string, bundle: TestBundle): DeploymentContext => ({
-  deploymentId,
-  applicationName: 'shop',
-  deploymentGroupName: 'prod',
-  deploymentGroupId: 'dg-1',
-  creator: 'user',
-  revision: { sha256: bundle.sha256, size: bundle.size, bundleType: 'tgz' },
-  ignoreApplicationStopFailures: false,
-});
 
 /** Command ids with a slash also prove that the journal encodes them safely. */
 const runEvent = (deployment: DeploymentContext, event: LifecycleEventName): RunEvent => ({
@@ -202,6 +192,45 @@ describe('startAgent (in process)', () => {
     await expect.poll(() => coordinator.framesOf('event-result', command.commandId).length).toBe(2);
     expect(coordinator.framesOf('event-result', command.commandId)).toEqual([first, first]);
     expect(coordinator.framesOf('event-started', command.commandId)).toHaveLength(1);
+  });
+
+  it('runs a redelivered run-event once even when the ack of its result comes right behind it', async () => {
+    const config = configFor();
+    await start(config);
+    coordinator.autoAck = false;
+    const bundle = await revisionBundle('r1');
+    coordinator.revisions.set(bundle.sha256, bundle.bytes);
+    const command = runEvent(deploymentOf('d-1', bundle), 'ApplicationStop');
+    coordinator.send(command);
+    await coordinator.resultOf(command.commandId);
+
+    // As after a coordinator restart: the outbox redelivers the command, then the resent result is acknowledged,
+    // while the agent is still busy with an earlier command.
+    const busy = runEvent(deploymentOf('d-2', bundle), 'DownloadBundle');
+    coordinator.send(busy);
+    coordinator.send(command);
+    coordinator.send({ type: 'result-ack', commandId: command.commandId });
+    await coordinator.resultOf(busy.commandId);
+    coordinator.send({ type: 'result-ack', commandId: busy.commandId });
+    await expect.poll(() => readdir(config.layout.commandsDir)).toEqual([]);
+    await expect.poll(() => coordinator.framesOf('event-result', command.commandId).length).toBe(2);
+    expect(coordinator.framesOf('event-started', command.commandId)).toHaveLength(1);
+  });
+
+  it('fails an event it cannot journal (a full disk) at once, without running it', async () => {
+    const config = configFor();
+    await start(config);
+    const bundle = await revisionBundle('r1');
+    const command = runEvent(deploymentOf('d-1', bundle), 'ApplicationStop');
+    // The journal's temp file is a directory: writing the in-flight marker fails, as on a full disk.
+    await mkdir(join(config.layout.commandsDir, `${encodeURIComponent(command.commandId)}.json.tmp`), { recursive: true });
+    coordinator.send(command);
+
+    const result = await coordinator.resultOf(command.commandId);
+    expect(result.status).toBe('Failed');
+    expect(result.diagnostics.errorCode).toBe('UnknownError');
+    expect(result.diagnostics.message).toMatch(/^cannot record the event in the command journal: .*EISDIR/);
+    expect(coordinator.framesOf('event-started', command.commandId)).toEqual([]);
   });
 
   it('resends unacknowledged results after a reconnect, until acknowledged', async () => {

@@ -3,7 +3,9 @@
  *
  * A `run-event` goes: journal (`running`, the in-flight marker) → `event-started` → execute → journal
  * (`done`, with the result) → `event-result`. Results stay in the journal until the coordinator sends
- * `result-ack`, and are resent on every (re)connect. A command id seen before is never run twice.
+ * `result-ack`, and are resent on every (re)connect. A command id seen before is never run twice. A journal
+ * that cannot be written (a full disk) fails an event before it runs, and never holds back a result.
+ * While it executes, its hook output streams out as `hook-output` frames (best effort, connection/hook-output-sender.ts).
  * `stop()` is bounded (stop-bound.ts): a running event may finish within `stop-grace`, then its hook
  * script is ended and the event fails as AgentRestarted; that result is journaled and sent before the connection
  * closes. An event that still has not settled stays `running` in the journal, reported by the next start.
@@ -12,11 +14,15 @@
  * Memory: everything an idle agent loads imports the narrow `@baton/shared/protocol` and `/result` entry
  * points; the executor (appspec, yaml, tar, …) is imported on the first command.
  */
-import { PROTOCOL_VERSION, type EventResult, type RunEvent, type UpgradeAgent } from '@baton/shared/protocol';
+import { PROTOCOL_VERSION, boundDiagnostics, type EventResult, type RunEvent, type UpgradeAgent } from '@baton/shared/protocol';
 import { assertNever } from '@baton/shared/result';
 import { readAgentVersion } from './agent-version.js';
 import type { AgentConfig } from './config.js';
 import { AgentConnection, type SessionMessage } from './connection/agent-connection.js';
+import { HookOutputSender } from './connection/hook-output-sender.js';
+import { describeFault } from './executor/describe-fault.js';
+import { failed } from './executor/execution-outcome.js';
+import { coordinatorTlsOptions } from './connection/coordinator-trust.js';
 import { loadOrEnroll } from './connection/credentials.js';
 import { readHostFacts } from './connection/host-facts.js';
 import { HealthWatcher } from './health/health-watcher.js';
@@ -28,9 +34,12 @@ import { nextRunInChild } from './upkeep/next-run.js';
 import { UpkeepScheduler } from './upkeep/upkeep-scheduler.js';
 import { CommandJournal } from './state/command-journal.js';
 import { SerialQueue } from './state/serial-queue.js';
-import { UPGRADE_CONFIRM_DEADLINE_MS, watchPendingUpgrade } from './upgrade/pending-upgrade.js';
-import { UPGRADE_EXIT_CODE } from './upgrade/upgrade-agent.js';
+import { RESTART_EXIT_CODE, UPGRADE_CONFIRM_DEADLINE_MS } from './upgrade/launcher.js';
+import { pendingFallbackReport, watchPendingUpgrade } from './upgrade/pending-upgrade.js';
 import { locateVersionedInstall, RUNNING_AGENT_BIN } from './upgrade/versioned-install.js';
+
+/** Live hook output waits behind at most this much unsent data; more is dropped (scripts.log keeps it). */
+const MAX_BUFFERED_OUTPUT_BYTES = 1024 * 1024;
 
 export interface RunningAgent {
   readonly hostId: string;
@@ -42,7 +51,8 @@ export interface RunningAgent {
 /** Throws (with a message for people) when the host cannot enroll or its credentials are unusable. */
 export async function startAgent(config: AgentConfig, baseLogger: Logger): Promise<RunningAgent> {
   const facts = await readHostFacts();
-  const credentials = await loadOrEnroll(config, facts);
+  const coordinatorTls = await coordinatorTlsOptions(config.coordinatorTrust, config.coordinatorUrl);
+  const credentials = await loadOrEnroll(config, facts, coordinatorTls);
   if (!credentials.ok) throw new Error(credentials.error);
   const { hostId, credential } = credentials.value;
   const logger = baseLogger.child({ hostId });
@@ -78,9 +88,9 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
       prefix: install.prefix,
       agentVersion,
       deadlineMs: UPGRADE_CONFIRM_DEADLINE_MS,
-      onReverted: (marker) => {
-        logger.error({ marker }, `agent ${marker.to} did not connect in time; falling back to ${marker.from}`);
-        requestExit(UPGRADE_EXIT_CODE);
+      onReverted: (record) => {
+        logger.error({ record }, `agent ${record.to} ${record.reason}; falling back to ${record.from}`);
+        requestExit(RESTART_EXIT_CODE);
       },
       onError: (error) => logger.error({ err: error }, 'cannot fall back from an unconfirmed upgrade'),
     });
@@ -89,13 +99,21 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
   const upgrade = async (command: UpgradeAgent): Promise<void> => {
     if (stopping) return;
     const { installUpgrade } = await import('./upgrade/upgrade-agent.js');
-    const answer = await installUpgrade(command, { binPath: RUNNING_AGENT_BIN, credential, now: new Date() });
+    const answer = await installUpgrade(command, { binPath: RUNNING_AGENT_BIN, credential, coordinatorTls, now: new Date() });
     logger.info({ version: command.version, state: answer.state }, `upgrade: ${answer.message}`);
     connection.send(answer);
     if (answer.state === 'starting') {
       stopping = true;
-      requestExit(UPGRADE_EXIT_CODE);
+      requestExit(RESTART_EXIT_CODE);
     }
+  };
+
+  /** After a fallback, the version fallen back to tells the coordinator why the upgrade failed, once. */
+  const reportFallback = (): void => {
+    const report = install && pendingFallbackReport(install.prefix);
+    if (!report || !connection.send(report.status)) return;
+    logger.warn({ version: report.status.version }, report.status.message);
+    report.forget().catch((error: unknown) => logger.error({ err: error }, 'cannot forget the reported fallback'));
   };
 
   const resendResults = async (): Promise<void> => {
@@ -119,21 +137,43 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
     // Before the in-flight marker: an agent whose executor cannot load has not started the event.
     const { executeEvent } = await import('./executor/execute-event.js');
     const startTime = new Date().toISOString();
-    await journal.markRunning(command, startTime);
+    const unjournaled = await journal.markRunning(command, startTime).then(() => undefined, (error: unknown) => ({ error }));
+    if (unjournaled !== undefined) {
+      // No in-flight marker, no run: a journal that cannot be written (a full disk) fails the event at once,
+      // unjournaled; a redelivered command meets the same refusal.
+      scoped.error({ err: unjournaled.error }, 'cannot journal the event; failing it');
+      const outcome = failed('UnknownError', `cannot record the event in the command journal: ${describeFault(unjournaled.error)}`);
+      connection.send({ type: 'event-result', commandId: command.commandId, ...outcome, startTime, endTime: startTime });
+      return;
+    }
     status.eventStarted(command, new Date());
     connection.send({ type: 'event-started', commandId: command.commandId, startTime });
     scoped.info('event started');
 
-    const outcome = await executeEvent(command, { config, credential, logger: scoped, signal: stopSignal.signal });
+    const output = new HookOutputSender({
+      commandId: command.commandId,
+      send: (message) => connection.sendDroppable(message, MAX_BUFFERED_OUTPUT_BYTES),
+    });
+    const outcome = await executeEvent(command, {
+      config,
+      credential,
+      coordinatorTls,
+      logger: scoped,
+      signal: stopSignal.signal,
+      onOutput: (line) => output.write(line),
+    });
+    output.close(); // before the result: the coordinator gets every streamed line before the event's end
     const result: EventResult = {
       type: 'event-result',
       commandId: command.commandId,
       status: outcome.status,
       startTime,
       endTime: new Date().toISOString(),
-      diagnostics: outcome.diagnostics,
+      diagnostics: boundDiagnostics(outcome.diagnostics),
     };
-    await journal.markDone(command, result);
+    // A journal that cannot be written must not swallow the result: it goes out unjournaled. Lost with its
+    // connection, the event then ends by the coordinator's timeout, or as AgentRestarted after a restart.
+    await journal.markDone(command, result).catch((error: unknown) => scoped.error({ err: error }, 'cannot journal the result; sending it anyway'));
     status.eventFinished(command, result.status, new Date());
     connection.send(result);
     scoped.info({ status: result.status, errorCode: result.diagnostics.errorCode }, 'event finished');
@@ -151,9 +191,13 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
         queue.enqueue(() => upgrade(message));
         return;
       case 'result-ack':
-        journal.acknowledge(message.commandId).catch((error: unknown) => {
-          logger.error({ err: error, commandId: message.commandId }, 'cannot forget an acknowledged result');
-        });
+        // Queued like the commands: a redelivery of the same command (sent on reconnect, just before this ack)
+        // may still wait in the queue, and must find the journal entry that says it ran, or it would run again.
+        queue.enqueue(() =>
+          journal.acknowledge(message.commandId).catch((error: unknown) => {
+            logger.error({ err: error, commandId: message.commandId }, 'cannot forget an acknowledged result');
+          }),
+        );
         return;
       default:
         assertNever(message, 'coordinator message');
@@ -163,6 +207,7 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
   const connection = new AgentConnection({
     url: config.connectUrl,
     credential,
+    tls: coordinatorTls,
     logger,
     hello: () => ({ type: 'hello', agentVersion, protocolVersion: PROTOCOL_VERSION, facts }),
     // Not through the queue: results must go out even while a long event is running.
@@ -170,6 +215,7 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
       status.connected(new Date());
       metrics.reportNow();
       pendingUpgrade?.confirm().catch((error: unknown) => logger.error({ err: error }, 'cannot confirm the upgrade'));
+      reportFallback();
       resendResults().catch((error: unknown) => logger.error({ err: error }, 'cannot resend results'));
     },
     onMessage,

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadAgentConfig, parseAgentConfig, type AgentFlags } from './config.js';
 
@@ -15,6 +15,7 @@ describe('parseAgentConfig', () => {
       value: {
         coordinatorUrl: 'http://coord.example:8080',
         connectUrl: 'ws://coord.example:8080/agent/v1/connect',
+        coordinatorTrust: {},
         name: 'web-1',
         tags: {},
         env: {},
@@ -25,6 +26,16 @@ describe('parseAgentConfig', () => {
         upkeepSchedule: '17 3 * * *',
         layout: expect.objectContaining({ root: '/', configFile: '/etc/baton/agent.yml' }),
       },
+    });
+  });
+
+  it('reads how to trust an https coordinator, and refuses a malformed pin', () => {
+    const pin = `sha256:${'ab:'.repeat(31)}ab`;
+    const result = parse({ coordinator: 'https://coord.example', caFile: 'ca.pem', coordinatorFingerprint: pin });
+    expect(result.ok && result.value.coordinatorTrust).toEqual({ caFile: resolve('ca.pem'), fingerprint: pin });
+    expect(parse({ coordinator: 'https://coord.example', coordinatorFingerprint: 'sha256:12' })).toEqual({
+      ok: false,
+      error: [expect.stringMatching(/^--coordinator-fingerprint: expected sha256:<64 hex digits>/)],
     });
   });
 

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { AgentPaths, Tags } from '@baton/shared/protocol';
 import { err, ok, type Result } from '@baton/shared/result';
+import { normaliseFingerprint, type CoordinatorTrust } from './connection/coordinator-trust.js';
 import { configFileUnder, resolveLayout, type AgentLayout } from './layout.js';
 import { RUNNING_EVENT_GRACE_MS } from './stop-bound.js';
 
@@ -19,6 +20,8 @@ export interface AgentConfig {
   readonly coordinatorUrl: string;
   /** WebSocket URL derived from it: http→ws, https→wss, path `AgentPaths.connect`. */
   readonly connectUrl: string;
+  /** How an https coordinator's certificate is checked (see connection/coordinator-trust.ts). */
+  readonly coordinatorTrust: CoordinatorTrust;
   /** Needed only for the first start, before `credentials.json` exists. */
   readonly enrollToken?: string;
   readonly name: string;
@@ -45,6 +48,8 @@ export interface AgentConfig {
 /** The flags of `baton-agent run`, as commander hands them over (camelCase). */
 export interface AgentFlags {
   coordinator?: string;
+  caFile?: string;
+  coordinatorFingerprint?: string;
   enrollToken?: string;
   name?: string;
   tags?: string;
@@ -65,6 +70,8 @@ const DEFAULT_UPKEEP_SCHEDULE = '17 3 * * *';
 
 const FLAG_KEYS = {
   coordinator: 'coordinator',
+  caFile: 'ca-file',
+  coordinatorFingerprint: 'coordinator-fingerprint',
   enrollToken: 'enroll-token',
   name: 'name',
   tags: 'tags',
@@ -111,6 +118,10 @@ const CoordinatorInput = z
 
 const PathInput = z.string().min(1).transform((path) => resolve(path));
 
+const FingerprintInput = z
+  .string()
+  .refine((text) => normaliseFingerprint(text) !== undefined, 'expected sha256:<64 hex digits>, as `baton server --tls-self-signed` prints it');
+
 const MaxRevisionsInput = z.coerce.number().int().min(1, 'must be at least 1');
 
 /** Inline PEM keys stay as they are; anything else is a path. */
@@ -132,6 +143,8 @@ const UpkeepScheduleInput = z
 const ConfigLayer = z
   .object({
     coordinator: CoordinatorInput,
+    'ca-file': PathInput,
+    'coordinator-fingerprint': FingerprintInput,
     'enroll-token': z.string().min(1),
     name: z.string().min(1).max(255),
     tags: TagsInput,
@@ -180,6 +193,10 @@ export function parseAgentConfig(sources: ConfigSources): Result<AgentConfig, st
     deepFreeze({
       coordinatorUrl,
       connectUrl: `${coordinatorUrl.replace(/^http/, 'ws')}${AgentPaths.connect}`,
+      coordinatorTrust: {
+        ...(merged['ca-file'] === undefined ? {} : { caFile: merged['ca-file'] }),
+        ...(merged['coordinator-fingerprint'] === undefined ? {} : { fingerprint: merged['coordinator-fingerprint'] }),
+      },
       ...(merged['enroll-token'] === undefined ? {} : { enrollToken: merged['enroll-token'] }),
       name: merged.name ?? sources.hostname,
       tags: merged.tags ?? {},

@@ -7,6 +7,7 @@
  * limit fetch applied to headers and body).
  */
 import type { IncomingMessage } from 'node:http';
+import type { TlsClientOptions } from './connection/coordinator-trust.js';
 
 export const IDLE_TIMEOUT_MS = 300_000;
 
@@ -15,6 +16,8 @@ export interface HttpRequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
   readonly signal?: AbortSignal;
+  /** How to check an https server's certificate (the coordinator's trust settings); Node's defaults otherwise. */
+  readonly tls?: TlsClientOptions;
 }
 
 export async function sendHttpRequest(url: string, options: HttpRequestOptions = {}): Promise<IncomingMessage> {
@@ -24,6 +27,7 @@ export async function sendHttpRequest(url: string, options: HttpRequestOptions =
     const outgoing = request(url, {
       method: options.method ?? 'GET',
       headers: options.headers,
+      ...options.tls,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     outgoing.once('response', resolve);

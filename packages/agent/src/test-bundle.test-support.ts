@@ -3,6 +3,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { create as createTar } from 'tar';
+import type { DeploymentContext } from '@baton/shared';
 
 export interface TestBundle {
   bytes: Buffer;
@@ -29,3 +30,14 @@ export async function buildTgzBundle(files: Record<string, string>): Promise<Tes
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** A user's deployment `deploymentId` of `bundle` to group `prod` (`dg-1`) of application `shop`. */
+export const deploymentOf = (deploymentId: string, bundle: TestBundle): DeploymentContext => ({
+  deploymentId,
+  applicationName: 'shop',
+  deploymentGroupName: 'prod',
+  deploymentGroupId: 'dg-1',
+  creator: 'user',
+  revision: { sha256: bundle.sha256, size: bundle.size, bundleType: 'tgz' },
+  ignoreApplicationStopFailures: false,
+});

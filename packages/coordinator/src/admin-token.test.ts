@@ -18,7 +18,7 @@ describe('bootstrapAdminToken', () => {
     expect(first?.path).toBe(join(temp.dir, 'admin-token'));
     expect(readFileSync(join(temp.dir, 'admin-token'), 'utf8')).toBe(`${first?.token}\n`);
     expect(statSync(join(temp.dir, 'admin-token')).mode & 0o777).toBe(0o600);
-    expect(first && authenticateApiToken(temp.db, first.token)).toMatchObject({ role: 'admin' });
+    expect(first && authenticateApiToken(temp.db, first.token, now)).toMatchObject({ role: 'admin', applicationIds: undefined, expiresAt: undefined });
 
     expect(bootstrapAdminToken(temp.db, temp.dir, now)).toBeUndefined();
     expect(readFileSync(join(temp.dir, 'admin-token'), 'utf8')).toBe(`${first?.token}\n`);

@@ -16,9 +16,15 @@ describe('parseServerConfig', () => {
         maxUploadBytes: 1024 ** 3,
         maxBundleEntries: 100_000,
         maxUnpackedBytes: 4 * 1024 ** 3,
+        maxCompressionRatio: 300,
+        maxRequestBodyBytes: 1024 ** 2,
+        maxFrameBytes: 1024 ** 2,
+        rateLimit: { perSecond: 200, burst: 2000 },
         revisionFetchTimeoutMs: 600_000,
+        logRetentionMs: 30 * 86_400_000,
         s3: { region: 'us-east-1', forcePathStyle: false },
         git: { tokenUser: 'x-access-token', githubUrl: 'https://github.com', bitbucketUrl: 'https://bitbucket.org' },
+        webhooks: { attempts: 5, initialBackoffMs: 10_000, timeoutMs: 10_000 },
         logLevel: 'info',
       },
     });
@@ -31,12 +37,14 @@ describe('parseServerConfig', () => {
       heartbeatIntervalMs: '2s',
       offlineEventTimeoutMs: 45_000,
       enrollTokenTtlMs: '7d',
+      logRetentionMs: '14d',
     });
     expect(parsed.ok && parsed.value).toMatchObject({
       listen: { host: '::1', port: 0 },
       heartbeatIntervalMs: 2000,
       offlineEventTimeoutMs: 45_000,
       enrollTokenTtlMs: 604_800_000,
+      logRetentionMs: 14 * 86_400_000,
     });
     expect(parsed.ok && Object.isFrozen(parsed.value)).toBe(true);
   });

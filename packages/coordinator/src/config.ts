@@ -1,6 +1,5 @@
-import { err, ok, parseDuration, type Result } from '@baton/shared';
+import { DEFAULT_ARCHIVE_LIMITS, MAX_FRAME_BYTES, err, ok, parseDuration, type Result } from '@baton/shared';
 import { z } from 'zod';
-import { DEFAULT_ARCHIVE_LIMITS } from './revisions/archive-limits.js';
 import { DEFAULT_MAX_BLOB_BYTES } from './revisions/blob-store.js';
 
 /** A duration given as milliseconds or as text such as `30s`. */
@@ -64,9 +63,30 @@ const GitSettings = z
 
 const Count = z.coerce.number().int().positive();
 
+const WebhookSettings = z
+  .object({
+    attempts: Count.default(5),
+    initialBackoffMs: PositiveDuration.default(10_000),
+    timeoutMs: PositiveDuration.default(10_000),
+  })
+  .default({ attempts: 5, initialBackoffMs: 10_000, timeoutMs: 10_000 });
+
+/**
+ * Requests (and WebSocket upgrades) per client address: a token bucket of `burst`, refilled at `perSecond`;
+ * `perSecond` 0 turns the limit off. Agents' requests with valid credentials are not charged (http/rate-limit.ts).
+ */
+const RateLimitSettings = z
+  .object({
+    perSecond: z.coerce.number().nonnegative().default(200),
+    burst: Count.default(2000),
+  })
+  .default({ perSecond: 200, burst: 2000 });
+
 const ServerConfigSchema = z.object({
   /** Holds the database, the blobs and the admin token. */
   dataDir: z.string().min(1),
+  /** The key that seals secret variables; `<dataDir>/secrets.key`, created on the first start, when absent. */
+  secretsKeyFile: z.string().min(1).optional(),
   listen: ListenAddress.default({ host: '127.0.0.1', port: 7070 }),
   /** HTTPS and WSS with the operator's certificate and key (PEM files). */
   tlsCertFile: z.string().min(1).optional(),
@@ -88,10 +108,23 @@ const ServerConfigSchema = z.object({
   /** A bundle with more entries or a larger unpacked size is refused as INVALID_REVISION (zip and tar bombs). */
   maxBundleEntries: Count.default(DEFAULT_ARCHIVE_LIMITS.maxEntries),
   maxUnpackedBytes: Count.default(DEFAULT_ARCHIVE_LIMITS.maxUnpackedBytes),
+  /** Unpacked bytes per archive byte, past 64 MiB unpacked; the agent's default is the same (see shared bundle/). */
+  maxCompressionRatio: z.coerce.number().positive().default(DEFAULT_ARCHIVE_LIMITS.maxCompressionRatio),
+  /** The largest API request body (JSON documents); the bundle upload has `maxUploadBytes` instead. */
+  maxRequestBodyBytes: Count.default(1024 ** 2),
+  /** The largest WebSocket frame an agent may send; agents send at most MAX_FRAME_BYTES, so less refuses some. */
+  maxFrameBytes: Count.min(64 * 1024).default(MAX_FRAME_BYTES),
+  rateLimit: RateLimitSettings,
+  /** How long hook output is kept after its deployment ended (see logs/output-retention.ts). */
+  logRetentionMs: PositiveDuration.default(30 * 24 * 3_600_000),
   /** How long fetching one revision (S3 object, Git commit, URL) may take. */
   revisionFetchTimeoutMs: PositiveDuration.default(600_000),
   s3: S3Settings,
   git: GitSettings,
+  /** Triggers' webhook deliveries: attempts in all, the first retry's delay (doubling after), the limit of one attempt. */
+  webhooks: WebhookSettings,
+  /** When set, `GET /metrics` wants `Authorization: Bearer <metricsToken>`; open to any scraper otherwise. */
+  metricsToken: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
   .refine((config) => (config.tlsCertFile === undefined) === (config.tlsKeyFile === undefined), {
@@ -116,6 +149,15 @@ export function parseServerConfig(input: ServerConfigInput): Result<ServerConfig
   if (!parsed.success) {
     return err(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`).join('\n'));
   }
-  const { listen, s3, git } = parsed.data;
-  return ok(Object.freeze({ ...parsed.data, listen: Object.freeze(listen), s3: Object.freeze(s3), git: Object.freeze(git) }));
+  const { listen, s3, git, webhooks, rateLimit } = parsed.data;
+  return ok(
+    Object.freeze({
+      ...parsed.data,
+      listen: Object.freeze(listen),
+      s3: Object.freeze(s3),
+      git: Object.freeze(git),
+      webhooks: Object.freeze(webhooks),
+      rateLimit: Object.freeze(rateLimit),
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-export type IdPrefix = 'app' | 'dg' | 'h' | 'd' | 'rev' | 'et' | 'tok';
+export type IdPrefix = 'app' | 'dg' | 'h' | 'd' | 'rev' | 'et' | 'tok' | 'trg' | 'trs' | 'whd';
 
 // RFC 4648 base32 in lower case: URL-safe, no look-alike punctuation, and it never contains '.', the separator
 // of credentials (`<id>.<secret>`).

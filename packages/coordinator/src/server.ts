@@ -10,11 +10,14 @@ import { bootstrapAdminToken } from './admin-token.js';
 import { lockDataDir } from './data-dir-lock.js';
 import type { ServerConfig } from './config.js';
 import { createApp } from './http/app.js';
-import type { RouteModule } from './http/route-module.js';
+import { RateLimiter } from './http/rate-limit.js';
+import type { PageModule, RouteModule } from './http/route-module.js';
 import { BlobStore } from './revisions/blob-store.js';
 import { RevisionResolver } from './revisions/revision-resolver.js';
+import { sealLegacyTriggerSecrets } from './notifications/seal-legacy-trigger-secrets.js';
 import { openDatabase, type Database } from './store/database.js';
 import { loadServerCertificate, type ServerCertificate } from './tls/server-certificate.js';
+import { loadSecretsKey, type SecretsKey } from './variables/secrets-key.js';
 
 /** What a service gets when it starts: the server's shared parts. */
 export interface ServiceContext {
@@ -23,8 +26,12 @@ export interface ServiceContext {
   readonly blobs: BlobStore;
   readonly logger: Logger;
   readonly clock: () => Date;
+  /** Seals and opens stored secrets (variables, trigger secrets); loaded once, at start. */
+  readonly secretsKey: SecretsKey;
   /** Not yet listening when services start; a WebSocket gateway attaches its `upgrade` handler here. */
   readonly httpServer: Server;
+  /** Requests per client address, shared by the HTTP app and WebSocket upgrades. */
+  readonly rateLimiter: RateLimiter;
 }
 
 /**
@@ -39,6 +46,8 @@ export interface Service {
 export interface RunningService {
   /** Routes mounted under `/api/v1`, e.g. the deployments API that drives the runner. */
   readonly routes?: readonly RouteModule[];
+  /** Pages mounted at the root, outside the API, e.g. the dashboard. */
+  readonly pages?: readonly PageModule[];
   stop(): Promise<void> | void;
 }
 
@@ -46,7 +55,7 @@ export interface StartServerOptions {
   readonly logger: Logger;
   readonly services?: readonly Service[];
   readonly clock?: () => Date;
-  /** Prints a line for the operator (the admin token on the first start); stdout by default. */
+  /** Prints a line for the operator (where the admin token was saved, on the first start); stdout by default. */
   readonly print?: (line: string) => void;
 }
 
@@ -62,7 +71,7 @@ export interface RunningServer {
 /** A start refused for a reason the operator can fix, such as a data directory another coordinator uses. */
 export class StartupError extends Error {
   constructor(
-    readonly code: 'DATA_DIR_IN_USE',
+    readonly code: 'DATA_DIR_IN_USE' | 'SECRETS_KEY',
     message: string,
   ) {
     super(message);
@@ -112,8 +121,13 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   };
 
   try {
+    // First: a missing or wrong key stops the start before anything listens or runs.
+    const secretsKey = loadSecretsKey(config, db);
+    const sealed = sealLegacyTriggerSecrets(db, secretsKey);
+    if (sealed > 0) logger.info({ sealed }, 'sealed trigger secrets stored before they were sealed at rest');
     const admin = bootstrapAdminToken(db, config.dataDir, clock());
-    if (admin) print(`Admin token (saved to ${admin.path}): ${admin.token}`);
+    // The path, never the token: stdout ends up in logs (journald), and a token must not.
+    if (admin) print(`Admin token created: ${admin.path} (readable by its owner only)`);
     if (certificate?.generatedAt) print(`Generated a self-signed TLS certificate: ${certificate.generatedAt}`);
     if (config.tlsSelfSigned && certificate) print(`TLS certificate fingerprint (for baton-agent --coordinator-fingerprint): ${certificate.fingerprint}`);
     if (!certificate && !isLoopback(config.listen.host)) {
@@ -126,19 +140,25 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     const blobs = new BlobStore(config.dataDir, config.maxUploadBytes);
     const resolver = new RevisionResolver(db, blobs, config, logger.child({ component: 'revisions' }), clock);
     running.push({ name: 'revisions', service: { stop: () => resolver.close() } });
-    const context: ServiceContext = { config, db, blobs, logger, clock, httpServer };
+    const rateLimiter = new RateLimiter(config.rateLimit);
+    const context: ServiceContext = { config, db, blobs, logger, clock, secretsKey, httpServer, rateLimiter };
     for (const service of options.services ?? []) {
       running.push({ name: service.name, service: await service.start(context) });
       logger.debug({ service: service.name }, 'service started');
     }
     app = createApp({
       db,
+      dataDir: config.dataDir,
       blobs,
       resolver,
       logger,
       clock,
+      secretsKey,
       enrollTokenTtlMs: config.enrollTokenTtlMs,
+      rateLimiter,
+      maxRequestBodyBytes: config.maxRequestBodyBytes,
       routes: running.flatMap(({ service }) => service.routes ?? []),
+      pages: running.flatMap(({ service }) => service.pages ?? []),
     });
     const url = await listen(httpServer, certificate ? 'https' : 'http', config.listen.host, config.listen.port);
     logger.info({ url, dataDir: config.dataDir }, 'coordinator listening');

@@ -8,3 +8,5 @@ export * from './deployment-config.js';
 export * from './tags.js';
 export * from './duration.js';
 export * from './group-spec/index.js';
+export * from './secret-mask.js';
+export * from './bundle/index.js';

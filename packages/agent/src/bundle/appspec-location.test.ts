@@ -2,7 +2,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { locateAppSpec } from './appspec-location.js';
-import { makeTempDir } from './archive-fixtures.test-support.js';
+import { makeTempDir } from '../../../../test/harness/hostile-archives.js';
 
 let tmp: Awaited<ReturnType<typeof makeTempDir>>;
 beforeEach(async () => {

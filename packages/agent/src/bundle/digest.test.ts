@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from './archive-fixtures.test-support.js';
+import { makeTempDir } from '../../../../test/harness/hostile-archives.js';
 import { sha256OfFile } from './digest.js';
 
 let tmp: Awaited<ReturnType<typeof makeTempDir>>;

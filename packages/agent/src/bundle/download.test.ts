@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from './archive-fixtures.test-support.js';
+import { makeTempDir } from '../../../../test/harness/hostile-archives.js';
 import { downloadBundle, type DownloadRequest } from './download.js';
 
 const CREDENTIAL = 'secret-credential';
@@ -159,6 +159,20 @@ describe('downloadBundle', () => {
 
     expect(result).toMatchObject({ ok: false, error: { code: 'DOWNLOAD_FAILED', message: expect.stringContaining(`more than the expected ${content.length} bytes`) } });
     expect(existsSync(`${destFile}.part`)).toBe(false);
+  });
+
+  it('gives the space back when the disk fills up: the part file is deleted and ENOSPC is thrown', async () => {
+    server = await startServer({ body: content });
+    // Every write to /dev/full fails with ENOSPC, as on a full disk.
+    await mkdir(dirname(destFile), { recursive: true });
+    await symlink('/dev/full', `${destFile}.part`);
+
+    const fault = await downloadBundle(request()).catch((error: unknown) => error);
+
+    expect(fault).toBeInstanceOf(Error);
+    expect(((fault as Error).cause as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    expect(await lstat(`${destFile}.part`).catch(() => undefined)).toBeUndefined();
+    expect(existsSync(destFile)).toBe(false);
   });
 
   it('skips the download when the file is already there with the right digest', async () => {

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { err, ok, type Result } from '@baton/shared';
+import type { TlsClientOptions } from '../connection/coordinator-trust.js';
 import { sendHttpRequest } from '../http-request.js';
 import { sha256OfFile } from './digest.js';
 
@@ -18,6 +19,8 @@ export interface DownloadRequest {
   /** When known, a longer body is refused as it arrives and a shorter one is kept for resuming. */
   readonly expectedSize?: number;
   readonly signal?: AbortSignal;
+  /** How the coordinator's certificate is checked (its https trust settings). */
+  readonly tls?: TlsClientOptions;
 }
 
 /**
@@ -25,8 +28,8 @@ export interface DownloadRequest {
  *
  * Idempotent and resumable: a `destFile` that already has the expected digest is not fetched again; bytes land in
  * `<destFile>.part`, and a later call continues an existing part file with a `Range` request when the server
- * answers 206 (it starts over on 200). A part file whose digest turns out wrong is deleted. Transport failures and
- * HTTP errors are expected failures; file system faults throw.
+ * answers 206 (it starts over on 200). A part file whose digest turns out wrong is deleted, and so is one a write
+ * fault (disk full) cut short. Transport failures and HTTP errors are expected failures; file system faults throw.
  */
 export async function downloadBundle(request: DownloadRequest): Promise<Result<void, DownloadError>> {
   const { destFile } = request;
@@ -75,7 +78,12 @@ async function fetchToPart(request: DownloadRequest, partFile: string): Promise<
   try {
     await pipeline(response, capAt(resumes ? offset : 0, expectedSize), sink);
   } catch (error) {
-    if (writeFault !== undefined) throw new Error(`cannot write ${partFile}`, { cause: writeFault });
+    if (writeFault !== undefined) {
+      // A disk that filled up would stay full: the agent could not journal this event's result, nor install
+      // anything else. What was fetched so far is given back; the next attempt starts over.
+      await discard(partFile);
+      throw new Error(`cannot write ${partFile}`, { cause: writeFault });
+    }
     if (error instanceof OversizedBody) {
       await discard(partFile);
       return failed(request.url, error.message);
@@ -94,7 +102,13 @@ async function send(request: DownloadRequest, offset: number): Promise<Result<In
   const headers: Record<string, string> = { authorization: `Bearer ${request.credential}` };
   if (offset > 0) headers.range = `bytes=${offset}-`;
   try {
-    return ok(await sendHttpRequest(request.url, { headers, ...(request.signal === undefined ? {} : { signal: request.signal }) }));
+    return ok(
+      await sendHttpRequest(request.url, {
+        headers,
+        ...(request.signal === undefined ? {} : { signal: request.signal }),
+        ...(request.tls === undefined ? {} : { tls: request.tls }),
+      }),
+    );
   } catch (error) {
     return failed(request.url, describe(error));
   }

@@ -1,7 +1,6 @@
 import { chmod, lutimes, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertNever } from '@baton/shared';
-import type { SafeEntry } from './archive-entry.js';
+import { assertNever, type SafeEntry } from '@baton/shared';
 
 /**
  * Gives unpacked entries their archived modes and modification times, after every entry has been written: a

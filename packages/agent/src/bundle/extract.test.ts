@@ -3,7 +3,8 @@ import { chmod, lstat, mkdir, readdir, readFile, readlink, stat, symlink, link, 
 import { join, relative } from 'node:path';
 import { create } from 'tar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir, writeRawTar, writeZip, type FixtureEntry } from './archive-fixtures.test-support.js';
+import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '@baton/shared';
+import { hostileBundleCases, makeTempDir, writeBundle, writeRawTar, writeZip } from '../../../../test/harness/hostile-archives.js';
 import { extractBundle } from './extract.js';
 
 const MTIME = new Date('2023-06-15T08:30:42Z');
@@ -114,67 +115,36 @@ describe('extractBundle with honest bundles', () => {
   });
 });
 
-type Attack = { name: string; entries: FixtureEntry[]; message: string };
-
-const attacks: Attack[] = [
-  { name: 'a ".." path', entries: [{ path: '../../../evil', content: 'x' }], message: 'bundle entry "../../../evil" escapes the archive (".." segment)' },
-  { name: 'an absolute path', entries: [{ path: '/tmp/baton-evil-absolute', content: 'x' }], message: 'escapes the archive (absolute path)' },
-  {
-    name: 'a symlink to /etc followed by a write through it',
-    entries: [{ path: 'etc', type: 'symlink', target: '/etc' }, { path: 'etc/baton-evil', content: 'x' }],
-    message: 'bundle entry "etc" escapes the archive (symlink to "/etc")',
-  },
-  { name: 'a relative symlink out of the root', entries: [{ path: 'up', type: 'symlink', target: '../../../' }], message: 'resolves outside the archive root' },
-  {
-    name: 'a symlink chain a -> b/.. with b -> .',
-    entries: [{ path: 'b', type: 'symlink', target: '.' }, { path: 'a', type: 'symlink', target: 'b/..' }],
-    message: 'bundle entry "a" escapes the archive (symlink to "b/.." resolves outside the archive root)',
-  },
-  {
-    name: 'a write through an internal symlink',
-    entries: [{ path: 'real', type: 'directory' }, { path: 'alias', type: 'symlink', target: 'real' }, { path: 'alias/file', content: 'x' }],
-    message: 'bundle entry "alias/file" lies inside the symlink "alias"',
-  },
-  { name: 'a character device', entries: [{ path: 'console', type: 'character device' }], message: 'bundle entry "console" is not a file, directory or link (character device)' },
-  { name: 'a FIFO', entries: [{ path: 'pipe', type: 'FIFO' }], message: '(FIFO)' },
-  { name: 'a control character in a name', entries: [{ path: 'bad\u0001name', content: 'x' }], message: 'bundle entry "bad\\u0001name" has a control character in its name' },
-];
-
-const tarOnlyAttacks: Attack[] = [
-  { name: 'a hard link to /etc/passwd', entries: [{ path: 'passwd', type: 'hardlink', target: '/etc/passwd' }], message: 'bundle entry "passwd" escapes the archive (hard link to "/etc/passwd")' },
-  { name: 'a hard link climbing out', entries: [{ path: 'passwd', type: 'hardlink', target: '../../../../etc/passwd' }], message: 'escapes the archive (hard link to' },
-  { name: 'a block device', entries: [{ path: 'disk', type: 'block device' }], message: '(block device)' },
-];
-
-// tar itself cuts pax names at a NUL, so only zip can carry one to us.
-const zipOnlyAttacks: Attack[] = [
-  { name: 'a NUL in a name', entries: [{ path: 'nul\u0000name', content: 'x' }], message: 'bundle entry "nul\\u0000name" has a control character in its name' },
-];
-
 describe('extractBundle refuses a whole bundle with one unsafe entry, writing nothing', () => {
-  const formats = [
-    ['tar', (file: string, entries: FixtureEntry[]) => writeRawTar(file, entries)],
-    ['tgz', (file: string, entries: FixtureEntry[]) => writeRawTar(file, entries, { gzip: true })],
-    ['zip', writeZip],
-  ] as const;
-  const cases = formats.flatMap(([bundleType, write]) =>
-    [...attacks, ...(bundleType === 'zip' ? zipOnlyAttacks : tarOnlyAttacks)].map((attack) => ({ bundleType, write, ...attack })),
-  );
-
-  it.each(cases)('$bundleType: $name', async ({ bundleType, write, entries, message }) => {
+  it.each(hostileBundleCases())('$bundleType: $bundle.name', async ({ bundleType, bundle, write }) => {
     const archive = join(tmp.dir, 'bundle');
-    // An honest entry first: it must not be written either.
-    await write(archive, [{ path: 'honest.txt', content: 'fine' }, ...entries]);
+    await write(archive);
 
     const result = await extractBundle(archive, bundleType, destDir);
 
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.code).toBe('UNSAFE_ENTRY');
-    expect(result.error.message).toContain(message);
+    expect(result.error.code).toBe(bundle.code);
+    expect(result.error.message).toContain(bundle.message);
     expect(await listTree()).toEqual(['a', 'a/b', 'bundle']);
     expect(existsSync('/etc/baton-evil')).toBe(false);
     expect(existsSync('/tmp/baton-evil-absolute')).toBe(false);
+  });
+});
+
+describe('extractBundle strips set-id bits', () => {
+  it.each(['tar', 'tgz', 'zip'] as const)('%s: a set-uid file and a set-gid directory unpack without them', async (bundleType) => {
+    const archive = join(tmp.dir, 'bundle');
+    await writeBundle(archive, bundleType, [
+      { path: 'shared', type: 'directory', mode: 0o2775 },
+      { path: 'shared/su', content: '#!/bin/sh\n', mode: 0o4755 },
+      { path: 'sticky', type: 'directory', mode: 0o1777 },
+    ]);
+
+    expect((await extractBundle(archive, bundleType, destDir)).ok).toBe(true);
+
+    const modes = await Promise.all(['shared', 'shared/su', 'sticky'].map(async (path) => (await stat(join(destDir, path))).mode & 0o7777));
+    expect(modes).toEqual([0o775, 0o755, 0o1777]);
   });
 });
 
@@ -226,7 +196,7 @@ describe('extractBundle refuses corrupt archives and oversized ones', () => {
     const entries = ['1', '2', '3', '4'].map((name) => ({ path: name, content: name }));
     await (bundleType === 'zip' ? writeZip(archive, entries) : writeRawTar(archive, entries, { gzip: true }));
 
-    const result = await extractBundle(archive, bundleType, destDir, { maxEntries: 3, maxUnpackedBytes: 1024 });
+    const result = await extractBundle(archive, bundleType, destDir, { ...DEFAULT_ARCHIVE_LIMITS, maxEntries: 3 });
 
     expect(result).toEqual({ ok: false, error: { code: 'LIMIT_EXCEEDED', message: 'bundle has more than 3 entries' } });
     expect(existsSync(destDir)).toBe(false);
@@ -237,12 +207,25 @@ describe('extractBundle refuses corrupt archives and oversized ones', () => {
     const entries = [{ path: 'small', content: 'x' }, { path: 'bomb', content: '0'.repeat(4096) }];
     await (bundleType === 'zip' ? writeZip(archive, entries) : writeRawTar(archive, entries, { gzip: true }));
 
-    const result = await extractBundle(archive, bundleType, destDir, { maxEntries: 10, maxUnpackedBytes: 4000 });
+    const result = await extractBundle(archive, bundleType, destDir, { ...DEFAULT_ARCHIVE_LIMITS, maxUnpackedBytes: 4000 });
 
     expect(result).toEqual({
       ok: false,
       error: { code: 'LIMIT_EXCEEDED', message: 'bundle unpacks to more than 4000 bytes (reached at entry "bomb")' },
     });
+    expect(existsSync(destDir)).toBe(false);
+  });
+
+  it.each(['tar', 'tgz', 'zip'] as const)('refuses a %s that compresses better than the ratio allows, from its headers', async (bundleType) => {
+    const archive = join(tmp.dir, 'bundle');
+    // 65 MiB of zeros: past the floor below which no ratio is enforced, and about 1000:1 in tgz and zip.
+    await writeBundle(archive, bundleType, [{ path: 'zeros', content: '\0'.repeat(65 * 1024 ** 2) }]);
+    const limits: ArchiveLimits = { ...DEFAULT_ARCHIVE_LIMITS, maxCompressionRatio: bundleType === 'tar' ? 0.5 : 100 };
+
+    const result = await extractBundle(archive, bundleType, destDir, limits);
+
+    expect(result).toMatchObject({ ok: false, error: { code: 'LIMIT_EXCEEDED' } });
+    if (!result.ok) expect(result.error.message).toMatch(/^bundle unpacks to more than [\d.]+ times its archive's \d+ bytes \(reached at entry "zeros"\)$/);
     expect(existsSync(destDir)).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir } from './archive-fixtures.test-support.js';
+import { makeTempDir } from '../../../../test/harness/hostile-archives.js';
 import { pruneOldRevisions, selectRevisionsToPrune } from './retention.js';
 
 describe('selectRevisionsToPrune', () => {

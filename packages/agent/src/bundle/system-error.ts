@@ -1,4 +1,4 @@
-import type { BundleError } from './bundle-error.js';
+import type { BundleError } from '@baton/shared';
 
 /**
  * Tells infrastructure faults (disk full, permission denied: errors raised by a system call) apart from errors

@@ -1,25 +1,13 @@
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
-import { err, ok, type Result } from '@baton/shared';
+import { err, ok, toTarEntry, type ArchiveEntry, type BundleError, type EntryBudget, type Result } from '@baton/shared';
 import { extract, Parser, type ReadEntry } from 'tar';
-import type { ArchiveEntry, BundleReader, EntryKind } from './archive-entry.js';
-import type { BundleError } from './bundle-error.js';
-import type { EntryBudget } from './entry-budget.js';
+import type { BundleReader } from './bundle-reader.js';
 import { toCorruptArchiveError } from './system-error.js';
 
 /** Reads tar and gzip-compressed tar bundles (tar detects the compression from the bytes). */
 
-const KIND_BY_TAR_TYPE: Readonly<Record<string, EntryKind>> = {
-  File: 'file',
-  OldFile: 'file',
-  ContiguousFile: 'file',
-  Directory: 'directory',
-  SymbolicLink: 'symlink',
-  Link: 'hardlink',
-  CharacterDevice: 'character device',
-  BlockDevice: 'block device',
-  FIFO: 'FIFO',
-};
+const SET_ID_BITS = 0o6000;
 
 /**
  * Lists the archive (a full pass over the bytes, so a truncated or corrupt archive is refused here), then offers
@@ -44,7 +32,7 @@ async function listTarEntries(archivePath: string, budget: EntryBudget): Promise
     onReadEntry: (readEntry) => {
       readEntry.resume();
       if (refusal) return;
-      const entry = toArchiveEntry(readEntry);
+      const entry = toTarEntry(readEntry);
       const admitted = budget.admit(entry);
       if (admitted.ok) {
         entries.push(entry);
@@ -72,22 +60,15 @@ async function listTarEntries(archivePath: string, budget: EntryBudget): Promise
   return ok(entries);
 }
 
-function toArchiveEntry(entry: ReadEntry): ArchiveEntry {
-  const kind = KIND_BY_TAR_TYPE[entry.type] ?? 'unsupported entry type';
-  return {
-    path: entry.path,
-    kind,
-    linkTarget: kind === 'symlink' || kind === 'hardlink' ? (entry.linkpath ?? '') : undefined,
-    size: kind === 'file' ? entry.size : 0,
-    mode: (entry.mode ?? (kind === 'directory' ? 0o755 : 0o644)) & 0o7777,
-    mtime: entry.mtime,
-  };
+/** Set-id bits never reach the disk, not even until the caller sets the final modes (see entry-rules.ts). */
+function withoutSetIdBits(entry: ReadEntry): void {
+  if (entry.mode !== undefined) entry.mode &= ~SET_ID_BITS;
 }
 
 async function extractTar(archivePath: string, root: string): Promise<Result<void, BundleError>> {
   try {
     // Files belong to the agent's user, as with zip bundles, not to whatever uid the bundle's author had.
-    await extract({ file: archivePath, cwd: root, strict: true, preserveOwner: false });
+    await extract({ file: archivePath, cwd: root, strict: true, preserveOwner: false, onReadEntry: withoutSetIdBits });
     return ok(undefined);
   } catch (error) {
     return err(toCorruptArchiveError(error));

@@ -2,27 +2,32 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { assertNever, err, ok, type Result } from '@baton/shared';
+import {
+  assertNever,
+  bundleEntryError,
+  checkLocalHeader,
+  checkZipLayout,
+  err,
+  ok,
+  toZipEntry,
+  zipEntryKind,
+  zipSpanOf,
+  type ArchiveEntry,
+  type BundleError,
+  type EntryBudget,
+  type Result,
+  type SafeEntry,
+  type ZipSpan,
+} from '@baton/shared';
 import yauzl from 'yauzl';
-import type { ArchiveEntry, BundleReader, EntryKind, SafeEntry } from './archive-entry.js';
-import { quoteName, type BundleError } from './bundle-error.js';
-import type { EntryBudget } from './entry-budget.js';
+import type { BundleReader } from './bundle-reader.js';
 import { toCorruptArchiveError } from './system-error.js';
 
-/** Reads zip bundles: the central directory is listed first, file data is only read when unpacking. */
+/**
+ * Reads zip bundles: the central directory is listed first, with each entry's local header checked against it;
+ * file data is only read when unpacking.
+ */
 
-const S_IFMT = 0o170000;
-const KIND_BY_FILE_TYPE: ReadonlyMap<number, EntryKind> = new Map([
-  [0o100000, 'file'],
-  [0o040000, 'directory'],
-  [0o120000, 'symlink'],
-  [0o020000, 'character device'],
-  [0o060000, 'block device'],
-  [0o010000, 'FIFO'],
-  [0o140000, 'socket'],
-]);
-// Only zips made on Unix carry st_mode in the high half of the external attributes.
-const MADE_BY_UNIX = 3;
 // PATH_MAX: a longer symlink target cannot be created anyway.
 const MAX_SYMLINK_TARGET_BYTES = 4096;
 
@@ -59,9 +64,15 @@ type ListedEntry = { entry: ArchiveEntry; source: yauzl.Entry };
 
 async function listZipEntries(zip: yauzl.ZipFile, budget: EntryBudget): Promise<Result<ListedEntry[], BundleError>> {
   const listed: ListedEntry[] = [];
+  const spans: ZipSpan[] = [];
   try {
     for await (const source of zip.eachEntry()) {
-      const entry = await toArchiveEntry(zip, source);
+      const path = yauzl.getFileNameLowLevel(source.generalPurposeBitFlag, source.fileNameRaw, source.extraFields, false);
+      const local = await zip.readLocalFileHeaderPromise(source);
+      const agreed = checkLocalHeader(path, source, local);
+      if (!agreed.ok) return agreed;
+      spans.push(zipSpanOf(path, source, local));
+      const entry = await toArchiveEntry(zip, source, path);
       if (!entry.ok) return entry;
       const admitted = budget.admit(entry.value);
       if (!admitted.ok) return admitted;
@@ -70,21 +81,13 @@ async function listZipEntries(zip: yauzl.ZipFile, budget: EntryBudget): Promise<
   } catch (error) {
     return err(toCorruptArchiveError(error));
   }
-  return ok(listed);
+  const laidOut = checkZipLayout(spans);
+  return laidOut.ok ? ok(listed) : laidOut;
 }
 
-async function toArchiveEntry(zip: yauzl.ZipFile, source: yauzl.Entry): Promise<Result<ArchiveEntry, BundleError>> {
-  const path = yauzl.getFileNameLowLevel(source.generalPurposeBitFlag, source.fileNameRaw, source.extraFields, false);
-  const unixMode = source.versionMadeBy >> 8 === MADE_BY_UNIX ? source.externalFileAttributes >>> 16 : 0;
-  const fileType = unixMode & S_IFMT;
-  // No file type recorded (a zip not made on Unix): a trailing slash marks a directory.
-  const kind: EntryKind =
-    fileType === 0
-      ? path.endsWith('/') ? 'directory' : 'file'
-      : (KIND_BY_FILE_TYPE.get(fileType) ?? 'unsupported entry type');
-  const corrupt = (reason: string): Result<never, BundleError> =>
-    err({ code: 'CORRUPT_ARCHIVE', message: `bundle entry ${quoteName(path)} ${reason}` });
-
+async function toArchiveEntry(zip: yauzl.ZipFile, source: yauzl.Entry, path: string): Promise<Result<ArchiveEntry, BundleError>> {
+  const { kind } = zipEntryKind(source, path);
+  const corrupt = (reason: string): Result<never, BundleError> => err(bundleEntryError('CORRUPT_ARCHIVE', path, reason));
   if ((kind === 'file' || kind === 'symlink') && !source.canDecodeFileData()) {
     return corrupt(
       source.isEncrypted() ? 'is encrypted' : `uses unsupported compression method ${source.compressionMethod}`,
@@ -95,14 +98,7 @@ async function toArchiveEntry(zip: yauzl.ZipFile, source: yauzl.Entry): Promise<
     if (source.uncompressedSize > MAX_SYMLINK_TARGET_BYTES) return corrupt('is a symlink with an over-long target');
     linkTarget = (await readAll(await zip.openReadStreamPromise(source))).toString('utf8');
   }
-  return ok({
-    path,
-    kind,
-    linkTarget,
-    size: kind === 'file' || kind === 'symlink' ? source.uncompressedSize : 0,
-    mode: unixMode & 0o7777 || (kind === 'directory' ? 0o755 : 0o644),
-    mtime: source.getLastModDate(),
-  });
+  return ok(toZipEntry(source, path, { linkTarget, mtime: source.getLastModDate() }));
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {

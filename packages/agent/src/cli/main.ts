@@ -45,7 +45,7 @@ async function run(flags: AgentFlags): Promise<void> {
   };
   process.on('SIGTERM', (signal) => stop(signal));
   process.on('SIGINT', (signal) => stop(signal));
-  // After an upgrade (or its fallback) systemd's Restart=always starts whatever `current` now points at.
+  // After an upgrade (or its fallback) systemd's Restart=always, or the launcher, starts whatever `current` now points at.
   void agent.exitRequested.then((code) => stop('restart', code));
   reportMemoryOnSignal(logger);
 }
@@ -55,6 +55,8 @@ program
   .command('run')
   .description('enroll if needed, connect to the coordinator and run lifecycle events')
   .option('--coordinator <url>', 'coordinator base URL (http:// or https://)')
+  .option('--ca-file <file>', 'PEM file of the authority that signed the coordinator\'s certificate (instead of the system\'s)')
+  .option('--coordinator-fingerprint <sha256>', 'pin the coordinator\'s certificate: sha256:… as baton server --tls-self-signed prints it')
   .option('--enroll-token <token>', 'enrollment token, needed for the first start only')
   .option('--root <dir>', "prefix of every agent path ('' in production)")
   .option('--name <name>', 'host name shown by the coordinator (default: the hostname)')

@@ -19,6 +19,7 @@ import {
   type CoordinatorMessage,
 } from '@baton/shared/protocol';
 import type { Logger } from '../logging.js';
+import { webSocketTlsOptions, type TlsClientOptions } from './coordinator-trust.js';
 import { nextReconnectDelay } from './reconnect-policy.js';
 
 type Welcome = Extract<CoordinatorMessage, { type: 'welcome' }>;
@@ -28,6 +29,8 @@ type Hello = Extract<AgentMessage, { type: 'hello' }>;
 export interface AgentConnectionOptions {
   url: string;
   credential: string;
+  /** How a `wss://` coordinator's certificate is checked; Node's defaults when absent. */
+  tls?: TlsClientOptions;
   /** Built at every connect, so the facts are current. */
   hello: () => Hello;
   /** A session was established: a good moment to resend whatever the coordinator may have missed. */
@@ -67,6 +70,15 @@ export class AgentConnection {
     return true;
   }
 
+  /**
+   * `send` for frames that may be lost (live hook output): also refused while the socket still holds more than
+   * `maxBufferedBytes` unsent, so a slow link drops such frames instead of growing the agent's memory.
+   */
+  sendDroppable(message: AgentMessage, maxBufferedBytes: number): boolean {
+    if ((this.socket?.bufferedAmount ?? 0) > maxBufferedBytes) return false;
+    return this.send(message);
+  }
+
   /** Closes the session and stops reconnecting; resolves once the socket is closed. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -88,6 +100,7 @@ export class AgentConnection {
   private connect(): void {
     const { url, credential, logger } = this.options;
     const socket = new WebSocket(url, {
+      ...webSocketTlsOptions(this.options.tls ?? {}),
       headers: { authorization: `Bearer ${credential}` },
       handshakeTimeout: HANDSHAKE_LIVENESS_MS,
       maxPayload: MAX_FRAME_BYTES,

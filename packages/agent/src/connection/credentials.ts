@@ -11,11 +11,13 @@ import { AgentPaths, EnrollResponse, type HostFacts } from '@baton/shared/protoc
 import { err, ok, type Result } from '@baton/shared/result';
 import type { AgentConfig } from '../config.js';
 import { readBodyText, sendHttpRequest } from '../http-request.js';
+import type { TlsClientOptions } from './coordinator-trust.js';
 
 const StoredCredentials = z.object({ hostId: z.string().min(1), credential: z.string().min(1), coordinator: z.string() });
 export type StoredCredentials = z.infer<typeof StoredCredentials>;
 
-export async function loadOrEnroll(config: AgentConfig, facts: HostFacts): Promise<Result<StoredCredentials, string>> {
+/** `tls`: how the coordinator's certificate is checked (see coordinator-trust.ts); Node's defaults when absent. */
+export async function loadOrEnroll(config: AgentConfig, facts: HostFacts, tls: TlsClientOptions = {}): Promise<Result<StoredCredentials, string>> {
   const file = config.layout.credentialsFile;
   const stored = await readCredentials(file);
   if (!stored.ok) return stored;
@@ -31,14 +33,14 @@ export async function loadOrEnroll(config: AgentConfig, facts: HostFacts): Promi
   if (config.enrollToken === undefined) {
     return err(`this host is not enrolled yet (no ${file}): pass --enroll-token`);
   }
-  const enrolled = await enroll(config, config.enrollToken, facts);
+  const enrolled = await enroll(config, config.enrollToken, facts, tls);
   if (!enrolled.ok) return enrolled;
   const credentials = { ...enrolled.value, coordinator: config.coordinatorUrl };
   await saveCredentials(file, credentials);
   return ok(credentials);
 }
 
-async function enroll(config: AgentConfig, token: string, facts: HostFacts): Promise<Result<EnrollResponse, string>> {
+async function enroll(config: AgentConfig, token: string, facts: HostFacts, tls: TlsClientOptions): Promise<Result<EnrollResponse, string>> {
   const url = `${config.coordinatorUrl}${AgentPaths.enroll}`;
   let status: number;
   let body: string;
@@ -47,6 +49,7 @@ async function enroll(config: AgentConfig, token: string, facts: HostFacts): Pro
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token, name: config.name, tags: config.tags, facts }),
+      tls,
     });
     status = response.statusCode ?? 0;
     body = await readBodyText(response);

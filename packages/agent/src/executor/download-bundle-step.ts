@@ -47,15 +47,15 @@ export async function downloadBundleStep(
   return succeeded(unpacked.value);
 }
 
-/** The agent's own source: download from the coordinator (resuming, digest checked), then unpack safely. */
+/** The agent's own source: download from the coordinator (resuming, retried, digest checked), then unpack safely. */
 function coordinatorBundleSource(
   revision: RunEvent['deployment']['revision'],
-  { config, credential }: ExecutorContext,
+  { config, credential, coordinatorTls, signal }: ExecutorContext,
 ): BundleSource {
   return {
     async unpack(dirs) {
-      const [{ downloadBundle }, { extractBundle }, { requireTrustedSignature }, { reuseCachedBundle }] = await Promise.all([
-        import('../bundle/download.js'),
+      const [{ downloadBundleWithRetries }, { extractBundle }, { requireTrustedSignature }, { reuseCachedBundle }] = await Promise.all([
+        import('../bundle/download-retry.js'),
         import('../bundle/extract.js'),
         import('../bundle/revision-signature.js'),
         import('../bundle/cached-bundle.js'),
@@ -64,13 +64,17 @@ function coordinatorBundleSource(
       const signed = await requireTrustedSignature(revision, config.trustedKeys);
       if (!signed.ok) return err(signed.error);
       const reused = await reuseCachedBundle(config.layout.deploymentRoot, revision, dirs.bundleFile);
-      const downloaded = await downloadBundle({
-        url: `${config.coordinatorUrl}${AgentPaths.revision(revision.sha256)}`,
-        credential,
-        destFile: dirs.bundleFile,
-        expectedSha256: revision.sha256,
-        expectedSize: revision.size,
-      });
+      const downloaded = await downloadBundleWithRetries(
+        {
+          url: `${config.coordinatorUrl}${AgentPaths.revision(revision.sha256)}`,
+          credential,
+          destFile: dirs.bundleFile,
+          expectedSha256: revision.sha256,
+          expectedSize: revision.size,
+          ...(coordinatorTls ? { tls: coordinatorTls } : {}),
+        },
+        signal,
+      );
       if (!downloaded.ok) return err(downloaded.error.message);
 
       const extracted = await extractBundle(dirs.bundleFile, revision.bundleType, dirs.archiveDir);

@@ -6,6 +6,7 @@
  * The heavy modules (tar, yauzl, picomatch, yaml) load lazily inside the steps: the idle agent stays small.
  */
 import { isScriptableHook, type RunEvent } from '@baton/shared';
+import { describeFault } from './describe-fault.js';
 import { downloadBundleStep } from './download-bundle-step.js';
 import { failed, type ExecutionOutcome } from './execution-outcome.js';
 import type { ExecutorContext } from './executor-context.js';
@@ -19,7 +20,7 @@ export async function executeEvent(command: RunEvent, context: ExecutorContext):
     return await dispatch(command, context);
   } catch (error) {
     context.logger.error({ err: error }, 'lifecycle event failed unexpectedly');
-    return failed('UnknownError', error instanceof Error ? error.message : String(error));
+    return failed('UnknownError', describeFault(error));
   }
 }
 

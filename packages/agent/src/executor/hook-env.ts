@@ -1,4 +1,4 @@
-import type { DeploymentContext, LifecycleEventName, RevisionSource } from '@baton/shared';
+import type { LifecycleEventName, RevisionSource, RunEvent } from '@baton/shared';
 
 export interface HookEnvSettings {
   /** The agent's `env` setting, given to every script. */
@@ -7,15 +7,18 @@ export interface HookEnvSettings {
 }
 
 /**
- * The variables a hook script sees on top of the agent's own environment (reference section 3). The
- * reference's names win over the agent's `env` setting, so a script can always trust them.
+ * The variables a hook script sees on top of the agent's own environment (reference section 3), from weakest to
+ * strongest: the deployment's variables and secrets (the application's, overridden by the group's), the host's
+ * own `env` setting, then the reference's names, which always win so that a script can trust them.
  */
 export function buildHookEnv(
   event: LifecycleEventName,
-  deployment: DeploymentContext,
+  { deployment, variables, secrets }: Pick<RunEvent, 'deployment' | 'variables' | 'secrets'>,
   settings: HookEnvSettings,
 ): Record<string, string> {
   return {
+    ...variables,
+    ...secrets,
     ...settings.env,
     ...(settings.filesRoot === undefined ? {} : { BATON_FILES_ROOT: settings.filesRoot }),
     LIFECYCLE_EVENT: event,

@@ -12,9 +12,10 @@ import { loadRevisionAppSpec } from './revision-appspec.js';
  */
 export async function runHooksStep(
   hook: ScriptableHook,
-  { deployment }: RunEvent,
-  { config, logger, signal }: ExecutorContext,
+  command: RunEvent,
+  { config, logger, signal, onOutput }: ExecutorContext,
 ): Promise<ExecutionOutcome> {
+  const { deployment } = command;
   const { deploymentRoot } = config.layout;
   const dirs = deploymentDirs(deploymentRoot, deployment.deploymentGroupId, deployment.deploymentId);
   const source = scriptSourceFor(hook, deployment.blueGreenRollback ?? false);
@@ -34,9 +35,11 @@ export async function runHooksStep(
     event: hook,
     scripts,
     bundleDir: spec.value.bundleRoot,
-    env: buildHookEnv(hook, deployment, config),
+    env: buildHookEnv(hook, command, config),
+    secrets: Object.values(command.secrets ?? {}),
     logFile: dirs.scriptsLog,
     ...(signal === undefined ? {} : { signal }),
+    ...(onOutput === undefined ? {} : { onOutput }),
   });
 }
 

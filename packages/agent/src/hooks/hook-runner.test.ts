@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runHookScripts, type HookScript, type RunHookInput } from './hook-runner.js';
-import { LOG_TAIL_CHARS } from './output-log.js';
+import type { OutputLine } from '@baton/shared';
+import { formatLogLine, LOG_TAIL_CHARS } from './output-log.js';
 
 /**
  * Real shell scripts in a temp dir, run for real. Scripts that start background processes write their pids to
@@ -76,7 +77,7 @@ describe('runHookScripts', () => {
       'scripts/start.sh',
       ['echo "event=$LIFECYCLE_EVENT deployment=$DEPLOYMENT_ID"', 'echo "script=$0"', 'read line || echo "stdin closed"'].join('\n'),
     );
-    const lines: string[] = [];
+    const lines: OutputLine[] = [];
     const outcome = await run([script('scripts/start.sh')], {
       env: { LIFECYCLE_EVENT: 'ApplicationStart', DEPLOYMENT_ID: 'd-123' },
       onOutput: (line) => lines.push(line),
@@ -92,7 +93,8 @@ describe('runHookScripts', () => {
       `[stdout]script=${join(bundleDir, 'scripts/start.sh')}`,
       '[stdout]stdin closed',
     ]);
-    expect(lines.join('\n') + '\n').toBe(readLog());
+    expect(lines.map(formatLogLine).join('\n') + '\n').toBe(readLog());
+    expect(lines.map(({ stream }) => stream)).toEqual(['agent', 'agent', 'stdout', 'stdout', 'stdout']);
     expect(outcome.diagnostics.logTail).toBe(readLog());
     expect(readLog()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z LifecycleEvent - ApplicationStart\n/);
   });
@@ -122,7 +124,7 @@ describe('runHookScripts', () => {
     const seen: string[] = [];
     const running = run([script('slow.sh')], {
       onOutput: (line) => {
-        if (!line.endsWith('[stdout]first')) return;
+        if (line.stream !== 'stdout' || line.text !== 'first') return;
         seen.push(readLog()); // on disk before the script is allowed to go on
         writeFileSync(join(root, 'go'), '');
       },
@@ -258,11 +260,11 @@ describe('runHookScripts', () => {
 
   it('kills a runas script and its children at the deadline', async () => {
     writeScript('hang.sh', [`sh -c 'echo $$ >&2; sleep 60' &`, 'wait'].join('\n'));
-    const lines: string[] = [];
+    const lines: OutputLine[] = [];
     const outcome = await run([{ ...script('hang.sh', 1), runas: 'nobody' }], { onOutput: (line) => lines.push(line) });
 
     expect(outcome.diagnostics.errorCode).toBe('ScriptTimedOut');
-    const child = Number(lines.find((line) => line.includes('[stderr]'))?.split('[stderr]')[1]);
+    const child = Number(lines.find((line) => line.stream === 'stderr')?.text);
     expect(child).toBeGreaterThan(0);
     survivors.push(child);
     expect(isRunning(child)).toBe(false);
@@ -365,7 +367,7 @@ describe('runHookScripts', () => {
     writeScript('talk.sh', 'echo hello');
     const failing = run([script('talk.sh')], {
       onOutput: (line) => {
-        if (line.includes('[stdout]')) throw new Error('listener broke');
+        if (line.stream === 'stdout') throw new Error('listener broke');
       },
     });
     await expect(failing).rejects.toThrow(/cannot record script output/);

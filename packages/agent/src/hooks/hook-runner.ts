@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { err, type EventDiagnostics, type EventOutcome, type Result } from '@baton/shared';
+import { createSecretMasker, err, type EventDiagnostics, type EventOutcome, type OutputLine, type Result } from '@baton/shared';
 import { HOOK_KILL_GRACE_MS } from '../stop-bound.js';
 import { planInvocation, type AgentUser, type Invocation, type InvocationRequest } from './invocation.js';
 import { OutputLog } from './output-log.js';
@@ -27,8 +27,10 @@ export interface RunHookInput {
   readonly env: Readonly<Record<string, string>>;
   /** <deployment-root>/<group-id>/<deployment-id>/logs/scripts.log; appended to, directories created. */
   readonly logFile: string;
-  /** Each formatted log line as it is written. Must not throw (a throw is treated as a failure to log). */
-  readonly onOutput?: (line: string) => void;
+  /** Each log line as it is written (live streaming). Must not throw (a throw is treated as a failure to log). */
+  readonly onOutput?: (line: OutputLine) => void;
+  /** Values masked as `****` in the log, its tail and the listener's lines (each line of a multi-line one too). */
+  readonly secrets?: readonly string[];
   /** SIGTERM → SIGKILL grace at a deadline. */
   readonly killGraceMs?: number;
   /** Aborted when the agent stops: the running script is ended and the event fails as AgentRestarted. */
@@ -52,15 +54,15 @@ export async function runHookScripts(input: RunHookInput): Promise<HookOutcome> 
 
   const { uid, username } = userInfo();
   const agent = { uid, name: username };
-  const log = OutputLog.open(input.logFile, input.onOutput);
+  const log = OutputLog.open(input.logFile, input.onOutput, createSecretMasker(input.secrets ?? []));
   try {
-    log.record(`LifecycleEvent - ${input.event}`);
+    log.record('agent', `LifecycleEvent - ${input.event}`);
     for (const script of input.scripts) {
-      log.record(`Script - ${script.location}`);
+      log.record('agent', `Script - ${script.location}`);
       const result = await runHookScript(script, input, agent, log);
       log.throwIfFailed();
       if (!result.ok) {
-        log.record(result.error.message);
+        log.record('agent', result.error.message);
         log.throwIfFailed();
         const { errorCode, message } = result.error;
         const diagnostics = { errorCode, scriptName: script.location, message, logTail: log.tail() };
@@ -90,7 +92,7 @@ async function runHookScript(
   const prepared = await prepareScript(scriptPath, script.location);
   if (!prepared.ok) return prepared;
   if (prepared.value.madeExecutable) {
-    log.record(`Script at specified location: ${script.location} was not executable: added execute permission`);
+    log.record('agent', `Script at specified location: ${script.location} was not executable: added execute permission`);
   }
 
   const request = { scriptPath, location: script.location, env: input.env, agent };

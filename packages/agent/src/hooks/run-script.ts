@@ -40,8 +40,8 @@ export async function runScript(run: ScriptRun): Promise<Result<void, ScriptFail
     cwd: '/', // as under the reference daemon; independent of the agent's cwd and readable by every runas user
   });
   // Line by line as it arrives; the log is the only copy kept, so the agent's memory does not grow with output.
-  createInterface({ input: subprocess.stdout, crlfDelay: Infinity }).on('line', (line) => log.record(`[stdout]${line}`));
-  createInterface({ input: subprocess.stderr, crlfDelay: Infinity }).on('line', (line) => log.record(`[stderr]${line}`));
+  createInterface({ input: subprocess.stdout, crlfDelay: Infinity }).on('line', (line) => log.record('stdout', line));
+  createInterface({ input: subprocess.stderr, crlfDelay: Infinity }).on('line', (line) => log.record('stderr', line));
   // Settles once the script has exited and both pipes have closed (or could not start at all).
   const settled = new Promise<{ code: number | null; signal: NodeJS.Signals | null; startError?: Error }>((resolve) => {
     subprocess.once('error', (startError) => {

@@ -1,7 +1,7 @@
 /** Bundles for local-deployment tests: the same revision as a directory, a tgz or a zip. */
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { writeZip } from '../bundle/archive-fixtures.test-support.js';
+import { writeZip } from '../../../../test/harness/hostile-archives.js';
 import { buildTgzBundle } from '../test-bundle.test-support.js';
 
 /** Every hook appends `<event> <deployment id> <group name> from=<revision>` to `$BATON_FILES_ROOT/hooks.log`. */

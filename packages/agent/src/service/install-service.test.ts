@@ -41,7 +41,8 @@ const mode = async (path: string): Promise<number> => (await stat(path)).mode & 
 
 describe('installService', () => {
   it('enrolls and writes agent.yml (0600), the directories and a unit that systemd-analyze accepts', async () => {
-    const installed = await installService(options());
+    const launcherPath = join(temp, 'opt/baton agent/launcher.mjs');
+    const installed = await installService(options({ launcherPath }));
     expect(installed).toMatchObject({ ok: true, value: { hostId: 'h-test', newlyEnrolled: true, changed: true } });
     const layout = resolveLayout(root);
     expect(await readFile(layout.configFile, 'utf8')).toBe(
@@ -57,6 +58,8 @@ describe('installService', () => {
     expect(unit).toContain('Restart=always\n');
     expect(unit).toContain('KillMode=process\n');
     expect(unit).toContain(`run --root "${root}"\n`);
+    // The fallback from a broken upgrade runs before every start, from outside the versioned directories.
+    expect(unit).toContain(`ExecStartPre=-${process.execPath} "${launcherPath}" prepare\n`);
     expect(unit).not.toMatch(/PrivateTmp|ProtectSystem|ProtectHome|NoNewPrivileges/);
     // verify exits 0 even for unknown keys or bad values; it reports them on stderr.
     const verified = await run('systemd-analyze', ['verify', layout.unitFile]);

@@ -10,9 +10,10 @@
  * - agent.yml keeps the settings it already had (env, max-revisions, …); the flags given replace theirs.
  */
 import { access, chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { err, ok, type Result } from '@baton/shared/result';
 import { parseAgentConfig, type AgentConfig } from '../config.js';
+import { coordinatorTlsOptions } from '../connection/coordinator-trust.js';
 import { loadOrEnroll } from '../connection/credentials.js';
 import { readHostFacts } from '../connection/host-facts.js';
 import { resolveLayout } from '../layout.js';
@@ -20,6 +21,9 @@ import { renderUnitFile } from './unit-file.js';
 
 export interface InstallOptions {
   readonly coordinator: string;
+  /** How an https coordinator's certificate is checked (see connection/coordinator-trust.ts). */
+  readonly caFile?: string;
+  readonly coordinatorFingerprint?: string;
   readonly enrollToken?: string;
   readonly name?: string;
   readonly tags?: string;
@@ -28,6 +32,8 @@ export interface InstallOptions {
   readonly hostname: string;
   readonly nodePath: string;
   readonly binPath: string;
+  /** `<prefix>/launcher.mjs` of a versioned installation (see unit-file.ts). */
+  readonly launcherPath?: string | undefined;
 }
 
 export interface InstallReport {
@@ -46,6 +52,8 @@ export async function installService(options: InstallOptions): Promise<Result<In
   const file: Record<string, unknown> = {
     ...existing.value,
     coordinator: options.coordinator,
+    ...(options.caFile === undefined ? {} : { 'ca-file': resolve(options.caFile) }),
+    ...(options.coordinatorFingerprint === undefined ? {} : { 'coordinator-fingerprint': options.coordinatorFingerprint }),
     ...(options.name === undefined ? {} : { name: options.name }),
     ...(options.tags === undefined ? {} : { tags: options.tags }),
   };
@@ -62,7 +70,8 @@ export async function installService(options: InstallOptions): Promise<Result<In
   await mkdir(dirname(layout.configFile), { recursive: true, mode: 0o700 });
   await chmod(dirname(layout.configFile), 0o700);
   const enrolledBefore = await exists(layout.credentialsFile);
-  const credentials = await loadOrEnroll(config, await readHostFacts());
+  const coordinatorTls = await coordinatorTlsOptions(config.coordinatorTrust, config.coordinatorUrl);
+  const credentials = await loadOrEnroll(config, await readHostFacts(), coordinatorTls);
   if (!credentials.ok) return err([credentials.error]);
 
   await mkdir(layout.stateDir, { recursive: true, mode: 0o755 });

@@ -6,10 +6,14 @@
  * - `KillMode=process`: on stop or restart systemd signals only the agent; applications that hook scripts
  *   started (in their own process groups) keep running. The agent itself ends a running hook (see agent.ts).
  * - `TimeoutStopSec` above the agent's own bound for finishing a hook, so systemd never SIGKILLs it mid-report.
+ * - `ExecStartPre=` runs the launcher outside the versioned directories (versioned installations only): before
+ *   every start it falls back from an upgrade whose new version never connected (upgrade/launcher.ts). Its `-`
+ *   prefix: a launcher that cannot run must not keep the agent down.
  * - No sandboxing (`PrivateTmp`, `ProtectSystem`, `ProtectHome`, `NoNewPrivileges`): hook scripts install
  *   packages, write anywhere, switch users with `runas` and start other services.
  */
 import { agentStopBoundMs } from '../stop-bound.js';
+import { AGENT_NODE_FLAGS } from '../upgrade/launcher.js';
 
 export const SERVICE_NAME = 'baton-agent.service';
 
@@ -22,11 +26,14 @@ export interface UnitFileInput {
   readonly root: string;
   /** The agent's `stop-grace`: systemd must wait longer than the agent's stop takes. */
   readonly stopGraceMs: number;
+  /** `<prefix>/launcher.mjs` of a versioned installation; absent for a source checkout. */
+  readonly launcherPath?: string | undefined;
 }
 
-export function renderUnitFile({ nodePath, binPath, root, stopGraceMs }: UnitFileInput): string {
+export function renderUnitFile({ nodePath, binPath, root, stopGraceMs, launcherPath }: UnitFileInput): string {
   // The bin's shebang flags, given explicitly because ExecStart names node itself (see bin/baton-agent.js).
-  const command = [nodePath, '--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm', binPath, 'run', ...(root === '' ? [] : ['--root', root])];
+  const command = [nodePath, ...AGENT_NODE_FLAGS, binPath, 'run', ...(root === '' ? [] : ['--root', root])];
+  const prepare = launcherPath === undefined ? [] : [`ExecStartPre=-${[nodePath, launcherPath, 'prepare'].map(quoteExecArgument).join(' ')}`];
   return [
     '# Written by `baton-agent install`; re-running it rewrites this file. Settings live in agent.yml.',
     '[Unit]',
@@ -37,6 +44,7 @@ export function renderUnitFile({ nodePath, binPath, root, stopGraceMs }: UnitFil
     '',
     '[Service]',
     'Type=simple',
+    ...prepare,
     `ExecStart=${command.map(quoteExecArgument).join(' ')}`,
     'Restart=always',
     'RestartSec=5',

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -81,6 +81,21 @@ describe('CommandJournal', () => {
     expect(names.every((name) => !name.includes('/') && !name.startsWith('..'))).toBe(true);
     expect((await stat(join(dir, names[0]!))).mode & 0o777).toBe(0o600);
     expect(await journal.lookup('../../escape')).toMatchObject({ status: 'running' });
+  });
+
+  it('journals a command without its variables and secrets, running or done', async () => {
+    const journal = await CommandJournal.open(dir);
+    const withSecrets: RunEvent = { ...command('c-1'), variables: { REGION: 'eu-west-1' }, secrets: { DB_PASSWORD: 'hunter2-of-the-vault' } };
+    await journal.markRunning(withSecrets, '2026-01-01T00:00:00.000Z');
+    const running = await readFile(join(dir, 'c-1.json'), 'utf8');
+    await journal.markDone(withSecrets, succeeded('c-1', '2026-01-01T00:00:01.000Z'));
+    const done = await readFile(join(dir, 'c-1.json'), 'utf8');
+
+    for (const text of [running, done]) {
+      expect(text).not.toContain('hunter2-of-the-vault');
+      expect(text).not.toContain('eu-west-1');
+    }
+    expect(await journal.lookup('c-1')).toEqual({ status: 'done', command: command('c-1'), result: succeeded('c-1', '2026-01-01T00:00:01.000Z') });
   });
 
   it('refuses a corrupt entry loudly instead of guessing', async () => {

@@ -8,6 +8,8 @@
  * - A `done` entry holds the result until the coordinator acknowledges it (`result-ack`), then it is deleted.
  *   Until then the result is resent on every (re)connect, so a result is never lost to a dropped socket.
  * - A command id already journaled is never run again.
+ * - An entry keeps the command without its `variables` and `secrets`: nothing journaled is ever run again, so
+ *   they are not needed, and a secret must not rest on disk until the result is acknowledged.
  * Every write is atomic (temp file + rename), so an entry is always either the old or the new JSON.
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -97,7 +99,8 @@ export class CommandJournal {
   private async write(entry: JournalEntry): Promise<void> {
     const file = this.fileOf(entry.command.commandId);
     const tmp = `${file}.tmp`;
-    await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
+    const { variables: _variables, secrets: _secrets, ...command } = entry.command;
+    await writeFile(tmp, JSON.stringify({ ...entry, command }), { mode: 0o600 });
     await rename(tmp, file);
   }
 

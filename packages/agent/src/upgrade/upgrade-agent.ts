@@ -1,26 +1,26 @@
 /**
  * Installing the version an `upgrade-agent` names, beside the running one. The caller (agent.ts) runs this only
- * when no lifecycle event runs, sends the answer, and on `starting` exits with UPGRADE_EXIT_CODE so that systemd
- * (`Restart=always`) starts the new version.
+ * when no lifecycle event runs, sends the answer, and on `starting` exits with RESTART_EXIT_CODE so that systemd
+ * (`Restart=always`) or the launcher starts the new version.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UpgradeAgent, UpgradeStatus } from '@baton/shared/protocol';
 import { downloadBundle } from '../bundle/download.js';
-import { writeUpgradeMarker } from './upgrade-marker.js';
-import { linkedVersion, locateVersionedInstall, pointLink, unpackVersion } from './versioned-install.js';
-
-/** The agent's exit code after a successful swap: a restart that is not a crash. */
-export const UPGRADE_EXIT_CODE = 75;
+import type { TlsClientOptions } from '../connection/coordinator-trust.js';
+import { linkTarget, markerFile, switchLink, writeJsonFile, type UpgradeMarker } from './launcher.js';
+import { locateVersionedInstall, unpackVersion } from './versioned-install.js';
 
 export interface UpgradeContext {
   /** bin/baton-agent.js of the running agent. */
   readonly binPath: string;
   readonly credential: string;
+  /** How the coordinator's certificate is checked (the package comes from the coordinator). */
+  readonly coordinatorTls: TlsClientOptions;
   readonly now: Date;
 }
 
-export async function installUpgrade(command: UpgradeAgent, { binPath, credential, now }: UpgradeContext): Promise<UpgradeStatus> {
+export async function installUpgrade(command: UpgradeAgent, { binPath, credential, coordinatorTls, now }: UpgradeContext): Promise<UpgradeStatus> {
   const answer = (state: UpgradeStatus['state'], message: string): UpgradeStatus => ({
     type: 'upgrade-status',
     version: command.version,
@@ -35,7 +35,7 @@ export async function installUpgrade(command: UpgradeAgent, { binPath, credentia
   if (currentVersion === command.version) return answer('refused', `version ${command.version} is already running`);
 
   const packageFile = join(prefix, 'versions', `${command.version}.tgz`);
-  const downloaded = await downloadBundle({ url: command.packageUrl, credential, destFile: packageFile, expectedSha256: command.sha256 });
+  const downloaded = await downloadBundle({ url: command.packageUrl, credential, destFile: packageFile, expectedSha256: command.sha256, tls: coordinatorTls });
   if (!downloaded.ok) return answer('failed', `cannot download ${command.packageUrl}: ${downloaded.error.message}`);
   try {
     await unpackVersion(prefix, command.version, packageFile);
@@ -46,8 +46,9 @@ export async function installUpgrade(command: UpgradeAgent, { binPath, credentia
   }
 
   // Marker first: a crash between the two link moves still leaves a record of what to go back to.
-  await writeUpgradeMarker(prefix, { from: currentVersion, to: command.version, at: now.toISOString() });
-  if (linkedVersion(prefix, 'previous') !== currentVersion) await pointLink(prefix, 'previous', currentVersion);
-  await pointLink(prefix, 'current', command.version);
+  const marker: UpgradeMarker = { from: currentVersion, to: command.version, at: now.toISOString(), starts: 0 };
+  writeJsonFile(markerFile(prefix), marker);
+  if (linkTarget(prefix, 'previous') !== currentVersion) switchLink(prefix, 'previous', currentVersion);
+  switchLink(prefix, 'current', command.version);
   return answer('starting', `${currentVersion} → ${command.version}; restarting`);
 }

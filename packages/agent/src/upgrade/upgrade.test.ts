@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { create as createTar } from 'tar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UpgradeAgent } from '@baton/shared/protocol';
-import { watchPendingUpgrade } from './pending-upgrade.js';
+import { decideLaunch, fallbackFile, markerFile, prepareLaunch, readJsonFile, superviseAgent, writeJsonFile, type UpgradeMarker } from './launcher.js';
+import { pendingFallbackReport, watchPendingUpgrade } from './pending-upgrade.js';
 import { installUpgrade } from './upgrade-agent.js';
-import { readUpgradeMarker, revertStaleUpgrade, writeUpgradeMarker } from './upgrade-marker.js';
 import { locateVersionedInstall, stableBinPath } from './versioned-install.js';
 
 const CREDENTIAL = 'h-1.secret';
@@ -34,9 +34,13 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function writeVersion(versionDir: string, version: string): Promise<void> {
+const readUpgradeMarker = (): UpgradeMarker | undefined => readJsonFile<UpgradeMarker>(markerFile(prefix));
+const writeUpgradeMarker = (marker: UpgradeMarker): void => writeJsonFile(markerFile(prefix), marker);
+
+/** A version directory whose bin is `script` (a comment by default: a version that is never run). */
+async function writeVersion(versionDir: string, version: string, script = `// agent ${version}\n`): Promise<void> {
   await mkdir(join(versionDir, 'packages', 'agent', 'bin'), { recursive: true });
-  await writeFile(join(versionDir, BIN), `// agent ${version}\n`);
+  await writeFile(join(versionDir, BIN), script);
   await writeFile(join(versionDir, 'packages', 'agent', 'package.json'), JSON.stringify({ version }));
 }
 
@@ -80,33 +84,50 @@ describe('locating the versioned installation', () => {
 describe('installUpgrade', () => {
   it('unpacks the new version, moves current and previous, and leaves a marker', async () => {
     const command = await servePackage('0.2.0');
-    const answer = await installUpgrade(command, { binPath: currentBin(), credential: CREDENTIAL, now: new Date('2026-01-01T00:00:00Z') });
+    const answer = await installUpgrade(command, { binPath: currentBin(), credential: CREDENTIAL, coordinatorTls: {}, now: new Date('2026-01-01T00:00:00Z') });
 
     expect(answer).toMatchObject({ type: 'upgrade-status', version: '0.2.0', state: 'starting' });
     expect(readlinkSync(join(prefix, 'current'))).toBe('versions/0.2.0');
     expect(readlinkSync(join(prefix, 'previous'))).toBe('versions/0.1.0');
     expect(await readFile(currentBin(), 'utf8')).toBe('// agent 0.2.0\n');
-    expect(readUpgradeMarker(prefix)).toEqual({ from: '0.1.0', to: '0.2.0', at: '2026-01-01T00:00:00.000Z' });
+    expect(readUpgradeMarker()).toEqual({ from: '0.1.0', to: '0.2.0', at: '2026-01-01T00:00:00.000Z', starts: 0 });
     expect(existsSync(join(prefix, 'versions', '0.2.0.tgz'))).toBe(false);
   });
 
   it('refuses outside a versioned installation and changes nothing', async () => {
     const command = await servePackage('0.2.0');
     const checkoutBin = new URL('../../bin/baton-agent.js', import.meta.url).pathname;
-    const answer = await installUpgrade(command, { binPath: checkoutBin, credential: CREDENTIAL, now: new Date() });
+    const answer = await installUpgrade(command, { binPath: checkoutBin, credential: CREDENTIAL, coordinatorTls: {}, now: new Date() });
     expect(answer.state).toBe('refused');
     expect(answer.message).toMatch(/not from a versioned installation/);
   });
 
   it('fails without touching current when the download is refused or corrupt', async () => {
     const command = await servePackage('0.2.0');
-    const unauthorised = await installUpgrade(command, { binPath: currentBin(), credential: 'wrong', now: new Date() });
+    const unauthorised = await installUpgrade(command, { binPath: currentBin(), credential: 'wrong', coordinatorTls: {}, now: new Date() });
     expect(unauthorised.state).toBe('failed');
-    const corrupt = await installUpgrade({ ...command, sha256: '0'.repeat(64) }, { binPath: currentBin(), credential: CREDENTIAL, now: new Date() });
+    const corrupt = await installUpgrade({ ...command, sha256: '0'.repeat(64) }, { binPath: currentBin(), credential: CREDENTIAL, coordinatorTls: {}, now: new Date() });
     expect(corrupt.state).toBe('failed');
     expect(corrupt.message).toMatch(/sha256/);
     expect(readlinkSync(join(prefix, 'current'))).toBe('versions/0.1.0');
-    expect(readUpgradeMarker(prefix)).toBeUndefined();
+    expect(readUpgradeMarker()).toBeUndefined();
+  });
+});
+
+describe('decideLaunch', () => {
+  const at = Date.parse('2026-01-01T00:00:00Z');
+  const limits = { deadlineMs: 120_000, maxStarts: 3 };
+  const marker: UpgradeMarker = { from: '0.1.0', to: '0.2.0', at: new Date(at).toISOString(), starts: 0 };
+  it.each([
+    ['no upgrade pending', undefined, '0.1.0', at, { action: 'start' }],
+    ['a marker for a version current does not name', marker, '0.1.0', at, { action: 'drop-marker' }],
+    ['the first start of the new version', marker, '0.2.0', at + 1000, { action: 'try-new', starts: 1 }],
+    ['a marker from before start counting', { ...marker, starts: undefined }, '0.2.0', at, { action: 'try-new', starts: 1 }],
+    ['the last start allowed', { ...marker, starts: 2 }, '0.2.0', at + 1000, { action: 'try-new', starts: 3 }],
+    ['one start too many', { ...marker, starts: 3 }, '0.2.0', at + 1000, { action: 'fall-back', reason: 'was started 3 times and never connected to the coordinator' }],
+    ['past the deadline', marker, '0.2.0', at + 120_000, { action: 'fall-back', reason: 'did not connect to the coordinator within 120 s' }],
+  ] as const)('%s', (_name, given, current, now, decision) => {
+    expect(decideLaunch(given, current, now, limits)).toEqual(decision);
   });
 });
 
@@ -118,23 +139,38 @@ describe('falling back from an upgrade that never connected', () => {
     await symlink('versions/0.2.0', join(prefix, 'current'));
   });
 
-  it('reverts current only once the marker is older than the deadline', async () => {
-    await writeUpgradeMarker(prefix, { from: '0.1.0', to: '0.2.0', at: '2026-01-01T00:00:00.000Z' });
-    expect(await revertStaleUpgrade(prefix, new Date('2026-01-01T00:01:00Z'), 120_000)).toBeUndefined();
+  it('prepareLaunch counts starts of the new version, then moves current back and leaves a record to report', async () => {
+    writeUpgradeMarker({ from: '0.1.0', to: '0.2.0', at: new Date().toISOString(), starts: 0 });
+    const limits = { deadlineMs: 60_000, maxStarts: 2 };
+    expect(prepareLaunch(prefix, new Date(), limits)).toBeUndefined();
+    expect(prepareLaunch(prefix, new Date(), limits)).toBeUndefined();
+    expect(readUpgradeMarker()?.starts).toBe(2);
     expect(readlinkSync(join(prefix, 'current'))).toBe('versions/0.2.0');
 
-    expect(await revertStaleUpgrade(prefix, new Date('2026-01-01T00:02:00Z'), 120_000)).toMatchObject({ from: '0.1.0' });
+    const record = prepareLaunch(prefix, new Date('2030-01-01T00:00:00Z'), limits);
+    expect(record).toMatchObject({ from: '0.1.0', to: '0.2.0', at: '2030-01-01T00:00:00.000Z' });
     expect(readlinkSync(join(prefix, 'current'))).toBe('versions/0.1.0');
-    expect(readUpgradeMarker(prefix)).toBeUndefined();
+    expect(readlinkSync(join(prefix, 'previous'))).toBe('versions/0.1.0');
+    expect(readUpgradeMarker()).toBeUndefined();
+    expect(readJsonFile(fallbackFile(prefix))).toEqual(record);
+
+    const report = pendingFallbackReport(prefix);
+    expect(report?.status).toMatchObject({ type: 'upgrade-status', version: '0.2.0', state: 'failed' });
+    expect(report?.status.message).toMatch(/^agent 0\.2\.0 did not connect .*; fell back to 0\.1\.0/);
+    await report?.forget();
+    expect(pendingFallbackReport(prefix)).toBeUndefined();
   });
 
-  it('a hello in time confirms the upgrade; silence past the deadline reverts and asks for a restart', async () => {
-    await writeUpgradeMarker(prefix, { from: '0.1.0', to: '0.2.0', at: new Date().toISOString() });
-    const confirmed = watchPendingUpgrade({ prefix, agentVersion: '0.2.0', deadlineMs: 60_000, onReverted: () => {}, onError: () => {} });
+  it('a hello in time confirms the upgrade and installs its launcher; silence past the deadline falls back', async () => {
+    const launcherSource = join(dir, 'launcher-source.mjs');
+    await writeFile(launcherSource, '// launcher of 0.2.0\n');
+    writeUpgradeMarker({ from: '0.1.0', to: '0.2.0', at: new Date().toISOString(), starts: 1 });
+    const confirmed = watchPendingUpgrade({ prefix, agentVersion: '0.2.0', deadlineMs: 60_000, onReverted: () => {}, onError: () => {}, launcherSource });
     await confirmed.confirm();
-    expect(readUpgradeMarker(prefix)).toBeUndefined();
+    expect(readUpgradeMarker()).toBeUndefined();
+    expect(await readFile(join(prefix, 'launcher.mjs'), 'utf8')).toBe('// launcher of 0.2.0\n');
 
-    await writeUpgradeMarker(prefix, { from: '0.1.0', to: '0.2.0', at: new Date().toISOString() });
+    writeUpgradeMarker({ from: '0.1.0', to: '0.2.0', at: new Date().toISOString(), starts: 1 });
     const reverted = await new Promise((resolve, reject) => {
       watchPendingUpgrade({ prefix, agentVersion: '0.2.0', deadlineMs: 50, onReverted: resolve, onError: reject });
     });
@@ -143,10 +179,33 @@ describe('falling back from an upgrade that never connected', () => {
   });
 
   it('ignores a marker written for another version', async () => {
-    await writeUpgradeMarker(prefix, { from: '0.1.0', to: '0.3.0', at: '2020-01-01T00:00:00.000Z' });
+    writeUpgradeMarker({ from: '0.1.0', to: '0.3.0', at: '2020-01-01T00:00:00.000Z' });
     let reverted = false;
     watchPendingUpgrade({ prefix, agentVersion: '0.2.0', deadlineMs: 0, onReverted: () => (reverted = true), onError: () => {} }).stop();
     expect(reverted).toBe(false);
     expect(readlinkSync(join(prefix, 'current'))).toBe('versions/0.2.0');
+  });
+});
+
+describe('superviseAgent (the launcher without systemd)', () => {
+  it('restarts a new version that exits at start until it has had its chances, then runs the previous one', async () => {
+    const ran = join(dir, 'ran.log');
+    await writeVersion(join(prefix, 'versions', '0.1.0'), '0.1.0', `require('node:fs').appendFileSync(${JSON.stringify(ran)}, '0.1.0 ' + process.argv.slice(2).join(' ') + '\\n');\n`);
+    await writeVersion(join(prefix, 'versions', '0.2.0'), '0.2.0', `require('node:fs').appendFileSync(${JSON.stringify(ran)}, '0.2.0\\n'); process.exit(1);\n`);
+    // CommonJS scripts: the fake versions have no package.json type.
+    await writeFile(join(prefix, 'versions', '0.1.0', 'packages', 'agent', 'package.json'), JSON.stringify({ version: '0.1.0', type: 'commonjs' }));
+    await writeFile(join(prefix, 'versions', '0.2.0', 'packages', 'agent', 'package.json'), JSON.stringify({ version: '0.2.0', type: 'commonjs' }));
+    await rm(join(prefix, 'current'));
+    await symlink('versions/0.2.0', join(prefix, 'current'));
+    writeUpgradeMarker({ from: '0.1.0', to: '0.2.0', at: new Date().toISOString(), starts: 0 });
+
+    const lines: string[] = [];
+    const code = await superviseAgent(prefix, ['--root', '/r'], (line) => lines.push(line));
+
+    expect(code).toBe(0);
+    expect(await readFile(ran, 'utf8')).toBe('0.2.0\n0.2.0\n0.2.0\n0.1.0 run --root /r\n');
+    expect(readlinkSync(join(prefix, 'current'))).toBe('versions/0.1.0');
+    expect(lines.at(-1)).toBe('agent 0.2.0 was started 3 times and never connected to the coordinator; falling back to 0.1.0');
+    expect(pendingFallbackReport(prefix)?.status.version).toBe('0.2.0');
   });
 });

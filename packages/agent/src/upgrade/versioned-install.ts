@@ -1,14 +1,16 @@
 /**
  * The versioned installation scripts/install-agent.sh makes: `<prefix>/versions/<version>/` (an unpacked agent
  * package, laid out like the checkout), `<prefix>/current` and `<prefix>/previous` (relative symlinks to
- * `versions/<version>`). The systemd unit runs `<prefix>/current/…/baton-agent.js`, so moving `current` is what
- * switches versions on the next start.
+ * `versions/<version>`), and `<prefix>/launcher.mjs` (launcher.ts, which falls back from a failed upgrade). The
+ * systemd unit runs `<prefix>/current/…/baton-agent.js`, so moving `current` is what switches versions on the
+ * next start.
  */
-import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
-import { mkdir, rename, rm, symlink } from 'node:fs/promises';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { extract } from 'tar';
+import { BIN_IN_VERSION, LAUNCHER_FILE, linkTarget } from './launcher.js';
 
 export interface VersionedInstall {
   readonly prefix: string;
@@ -19,8 +21,8 @@ export interface VersionedInstall {
 /** bin/baton-agent.js of the running agent, from src/ or dist/ alike. */
 export const RUNNING_AGENT_BIN = fileURLToPath(new URL('../../bin/baton-agent.js', import.meta.url));
 
-/** Where bin/baton-agent.js sits inside a version directory. */
-const BIN_IN_VERSION = join('packages', 'agent', 'bin', 'baton-agent.js');
+/** This version's compiled launcher (from src/ or dist/ alike: both sit two levels under packages/agent). */
+const LAUNCHER_SOURCE = fileURLToPath(new URL('../../dist/upgrade/launcher.js', import.meta.url));
 
 /**
  * The installation `binPath` belongs to, or undefined when it is not a versioned one (a source checkout, a
@@ -33,7 +35,7 @@ export function locateVersionedInstall(binPath: string): VersionedInstall | unde
   const versionsDir = dirname(versionDir);
   if (basename(versionsDir) !== 'versions') return undefined;
   const prefix = dirname(versionsDir);
-  const currentVersion = linkedVersion(prefix, 'current');
+  const currentVersion = linkTarget(prefix, 'current');
   if (currentVersion === undefined) return undefined;
   return { prefix, currentVersion };
 }
@@ -44,11 +46,16 @@ export function stableBinPath(binPath: string): string {
   return install === undefined ? binPath : join(install.prefix, 'current', BIN_IN_VERSION);
 }
 
-/** The version a link (`current` or `previous`) points at, or undefined when there is no such link. */
-export function linkedVersion(prefix: string, link: 'current' | 'previous'): string | undefined {
-  const path = join(prefix, link);
-  if (!existsSync(path) || !lstatSync(path).isSymbolicLink()) return undefined;
-  return basename(readlinkSync(path));
+export const launcherPath = (prefix: string): string => join(prefix, LAUNCHER_FILE);
+
+/**
+ * Puts this version's launcher at `<prefix>/launcher.mjs` (atomically). Done by `baton-agent install` and by a new
+ * version once it has connected: a launcher is only ever replaced by one from a version that proved it works.
+ */
+export async function installLauncher(prefix: string, source: string = LAUNCHER_SOURCE): Promise<void> {
+  const temporary = `${launcherPath(prefix)}.next`;
+  await copyFile(source, temporary);
+  await rename(temporary, launcherPath(prefix));
 }
 
 /**
@@ -68,13 +75,4 @@ export async function unpackVersion(prefix: string, version: string, packageFile
   }
   await rm(versionDir, { recursive: true, force: true });
   await rename(staging, versionDir);
-}
-
-/** Points `link` at `versions/<version>` atomically: a new link under a temporary name, renamed over the old. */
-export async function pointLink(prefix: string, link: 'current' | 'previous', version: string): Promise<void> {
-  const path = join(prefix, link);
-  const temporary = `${path}.next`;
-  await rm(temporary, { force: true });
-  await symlink(relative(prefix, join(prefix, 'versions', version)), temporary);
-  await rename(temporary, path);
 }

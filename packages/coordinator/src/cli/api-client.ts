@@ -41,6 +41,10 @@ export class ApiClient {
     return this.request<T>('PUT', path, { body: JSON.stringify(body), contentType: 'application/json' });
   }
 
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, { body: JSON.stringify(body), contentType: 'application/json' });
+  }
+
   delete<T>(path: string): Promise<T> {
     return this.request<T>('DELETE', path);
   }
@@ -54,13 +58,34 @@ export class ApiClient {
     });
   }
 
+  /**
+   * GETs a streamed answer (`baton logs --follow`): resolves once the headers are in, with the body still
+   * arriving. An error answer is read whole and thrown like any other.
+   */
+  async stream(path: string, accept: string): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.send('GET', path, accept);
+    if (!response.body) throw new ApiClientError(response.status, 'EMPTY_RESPONSE', `${path} answered without a body`);
+    return response.body;
+  }
+
   private async request<T>(
     method: string,
     path: string,
     payload?: { body: string | Readable; contentType: string; contentLength?: number },
   ): Promise<T> {
+    const response = await this.send(method, path, 'application/json', payload);
+    return parseJson(await response.text()) as T;
+  }
+
+  /** Sends a request; an error answer is read whole and thrown as an ApiClientError. */
+  private async send(
+    method: string,
+    path: string,
+    accept: string,
+    payload?: { body: string | Readable; contentType: string; contentLength?: number },
+  ): Promise<Response> {
     const url = `${this.baseUrl}${path}`;
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     if (payload) headers['content-type'] = payload.contentType;
     if (payload?.contentLength !== undefined) headers['content-length'] = String(payload.contentLength);
@@ -75,10 +100,9 @@ export class ApiClient {
       const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
       throw new ApiClientError(undefined, 'UNREACHABLE', `cannot reach ${this.baseUrl}: ${reason}`, { cause: error });
     }
+    if (response.ok) return response;
     const text = await response.text();
-    const json = parseJson(text);
-    if (!response.ok) throw toApiClientError(response.status, json, text);
-    return json as T;
+    throw toApiClientError(response.status, parseJson(text), text);
   }
 }
 

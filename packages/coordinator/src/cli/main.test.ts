@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,8 @@ async function waitUntilListening(server: ChildProcess): Promise<{ url: string; 
   let stderr = '';
   return new Promise((resolve, reject) => {
     const check = () => {
-      const token = /Admin token \(saved to .*\): (\S+)/.exec(stdout)?.[1];
+      const tokenFile = /Admin token created: (\S+)/.exec(stdout)?.[1];
+      const token = tokenFile && readFileSync(tokenFile, 'utf8').trim();
       const url = /"url":"(http:[^"]+)"/.exec(stderr)?.[1];
       if (token && url) resolve({ url, token });
     };

@@ -1,11 +1,12 @@
 import { resolveDeploymentConfig, type DeploymentConfig, type GroupFileInput, type HostSelector } from '@baton/shared';
+import type { TriggerFile } from '../group-spec/format-group-spec.js';
 import type { DeploymentGroupView } from '../http/views.js';
 
 /**
  * The group as a file `baton group apply -f` accepts (`baton group get --yaml`). The view's strategy settings
  * are already in the file's form; only the selector and the configuration are written differently.
  */
-export function toGroupFile(group: DeploymentGroupView): GroupFileInput {
+export function toGroupFile(group: DeploymentGroupView & { readonly triggers?: readonly TriggerFile[] }): GroupFileInput {
   return {
     application: group.applicationName,
     name: group.name,
@@ -17,6 +18,8 @@ export function toGroupFile(group: DeploymentGroupView): GroupFileInput {
     alarms: [...group.alarms],
     autoRollback: { events: [...group.autoRollbackEvents] },
     outdatedInstances: group.outdatedInstances,
+    // A group's detail has its triggers; applying a file without them would delete them.
+    ...(group.triggers ? { triggers: [...group.triggers] } : {}),
   };
 }
 

@@ -124,6 +124,13 @@ describe('minimum healthy hosts batching (reference section 6)', () => {
     expect(state.errorInformation?.code).toBe('HEALTH_CONSTRAINTS_INVALID');
   });
 
+  it('a lone offline host is skipped under HEALTH_CONSTRAINTS, and the message says it is offline', () => {
+    const { state } = startDeployment(startInput(config('OneAtATime'), fleet(1, [1])), 0);
+    expect(state.errorInformation?.code).toBe('HEALTH_CONSTRAINTS');
+    expect(state.errorInformation?.message).toContain('1 offline (web01)');
+    expect(count(state, 'Skipped')).toBe(1);
+  });
+
   it('no matching hosts: NO_INSTANCES', () => {
     const { state } = startDeployment(startInput(config('OneAtATime'), []), 0);
     expect(state.status).toBe('Failed');

@@ -360,7 +360,7 @@ function advance(state: DeploymentState, commands: Command[], now: number): Step
       next,
       commands,
       now,
-      `Deploying stopped: ${countHosts(next.hosts, InstanceStatus.Failed)} host(s) failed and the configuration ` +
+      `Deploying stopped: ${countHosts(next.hosts, InstanceStatus.Failed)} host(s) failed${describeOfflinePending(next.hosts)} and the configuration ` +
         `${next.plan.deploymentConfigName} needs ${next.plan.minimumHealthy} healthy; the remaining hosts were skipped. ${failedSummary()}`,
     );
   }
@@ -544,6 +544,12 @@ function withWakeup(state: DeploymentState, commands: Command[], now?: number): 
 
 /** Whether a blue/green deployment has started moving traffic to the new environment. */
 const trafficMoved = (state: DeploymentState): boolean => state.plan.batches.slice(0, state.batchIndex + 1).some((batch) => batch.trafficShift);
+
+/** Offline hosts never started count as unhealthy: naming them tells why a deployment with no failure stopped. */
+function describeOfflinePending(hosts: readonly HostProgress[]): string {
+  const offline = hosts.filter((host) => host.status === InstanceStatus.Pending && !host.online).map((host) => host.name);
+  return offline.length === 0 ? '' : `, ${offline.length} offline (${offline.join(', ')})`;
+}
 
 const offlineDeadlineOf = (state: DeploymentState, host: HostProgress): number | undefined =>
   !host.online && host.offlineSince !== undefined ? host.offlineSince + state.plan.offlineEventTimeoutMs : undefined;

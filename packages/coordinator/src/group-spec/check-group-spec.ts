@@ -3,7 +3,17 @@
  * A problem refuses the settings; a warning accepts them and is reported with the answer, because it may be
  * intended (a host that enrolls later) or merely without effect.
  */
-import { err, matchesSelector, ok, type HostSelector, type Result, type Strategy, type Tags, type TrafficRouterSpec } from '@baton/shared';
+import {
+  err,
+  matchesSelector,
+  ok,
+  type HostSelector,
+  type Result,
+  type Strategy,
+  type Tags,
+  type TrafficRouterSpec,
+  type TriggerSpec,
+} from '@baton/shared';
 
 /** A problem or warning about one field, named by its path in the group file (`trafficRouter.servers.h1`). */
 export interface GroupSpecNotice {
@@ -15,6 +25,8 @@ export interface CheckedGroupSpec {
   readonly hostSelector: HostSelector;
   readonly strategy: Strategy;
   readonly trafficRouter?: TrafficRouterSpec | undefined;
+  /** Given only by group files. */
+  readonly triggers?: readonly TriggerSpec[] | undefined;
 }
 
 export interface FleetHost {
@@ -29,7 +41,11 @@ export function checkGroupSpec(spec: CheckedGroupSpec, fleet: readonly FleetHost
       message: 'a blueGreen strategy needs a trafficRouter: traffic moves from one environment to the other through it',
     });
   }
-  return ok([...warnAboutCanaryTraffic(spec), ...(spec.trafficRouter ? warnAboutServers(spec.trafficRouter, spec.hostSelector, fleet) : [])]);
+  return ok([
+    ...warnAboutCanaryTraffic(spec),
+    ...(spec.trafficRouter ? warnAboutServers(spec.trafficRouter, spec.hostSelector, fleet) : []),
+    ...warnAboutPlainWebhooks(spec.triggers ?? []),
+  ]);
 }
 
 /** A canary without a router still runs, on its hosts' normal share of traffic. */
@@ -69,4 +85,14 @@ function warnAboutServers(router: TrafficRouterSpec, hostSelector: HostSelector,
     });
   }
   return warnings;
+}
+
+/** A signature proves who sent a body, not that nobody read it: over plain HTTP only a local receiver is safe. */
+function warnAboutPlainWebhooks(triggers: readonly TriggerSpec[]): GroupSpecNotice[] {
+  return triggers.flatMap((trigger, index) => {
+    const url = new URL(trigger.url);
+    const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'http:' || local) return [];
+    return [{ field: `triggers.${index}.url`, message: 'plain http: deployment details travel unencrypted; prefer https' }];
+  });
 }

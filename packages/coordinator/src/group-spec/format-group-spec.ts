@@ -20,11 +20,16 @@ import {
   type StrategyInput,
   type StrategyType,
   type TrafficShift,
+  type TriggerEvent,
+  type TriggerSpec,
 } from '@baton/shared';
 import type { z } from 'zod';
 
 export type HealthCheckFile = z.input<typeof HealthCheckSpec>;
 export type AlarmFile = z.input<typeof AlarmSpec>;
+/** A trigger as written: its secret by reference only, which a stored trigger always has. */
+export type TriggerFile = z.input<typeof TriggerSpec> & { secretRef: string };
+type StoredTriggerSpec = Readonly<Omit<TriggerSpec, 'events' | 'secretRef'>> & { readonly events: readonly TriggerEvent[]; readonly secretRef: string };
 /** A strategy as written, its type always spelled out. */
 export type StrategyFile = StrategyInput & { type: StrategyType };
 type RollingFile = NonNullable<StrategyInput['rolling']>;
@@ -76,6 +81,11 @@ export function formatAlarm(alarm: AlarmSpec): AlarmFile {
     default:
       return assertNever(alarm, 'alarm');
   }
+}
+
+/** Triggers hold no durations or amounts: the file form is the stored one, the secret named by its reference. */
+export function formatTrigger(trigger: StoredTriggerSpec): TriggerFile {
+  return { name: trigger.name, url: trigger.url, events: [...trigger.events], format: trigger.format, secretRef: trigger.secretRef };
 }
 
 function formatRolling(rolling: RollingSpec): RollingFile {

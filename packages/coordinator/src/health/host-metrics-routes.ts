@@ -1,6 +1,8 @@
 import type { HostMetricsSample } from '@baton/shared';
 import { getHost, listHosts } from '../store/hosts.js';
 import { ApiError } from '../http/errors.js';
+import { IdParams } from '../http/openapi/path-params.js';
+import type { RouteDoc } from '../http/openapi/route-doc.js';
 import type { RouteModule } from '../http/route-module.js';
 import type { MetricsHistory } from './metrics-history.js';
 
@@ -38,3 +40,8 @@ export const hostMetricsRoutes =
       ),
     );
   };
+
+export const hostMetricsRouteDocs: readonly RouteDoc[] = [
+  { method: 'get', path: '/hosts/{id}/metrics', summary: "A host's recent metrics, oldest first", tag: 'hosts', permission: 'read', params: IdParams },
+  { method: 'get', path: '/host-metrics', summary: 'The latest metrics sample of every host', tag: 'hosts', permission: 'read' },
+];

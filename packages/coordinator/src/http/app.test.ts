@@ -2,11 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/test-app.test-support.js';
 import { ApiError } from './errors.js';
 import { MAX_JSON_BODY_BYTES } from './request-body.js';
+import { ROUTE_DOCS } from './openapi/catalog.js';
+import type { RouteDoc } from './openapi/route-doc.js';
 import type { RouteModule } from './route-module.js';
 
 /** A route module as the lead's deployments routes will plug in: mounted under /api/v1, behind the token. */
 const probeRoutes: RouteModule = (api) => {
-  api.get('/probe', (c) => c.json({ token: c.get('apiToken').name }));
+  api.get('/probe', (c) => c.json({ token: c.get('principal').name }));
   api.get('/probe/conflict', () => {
     throw new ApiError(409, 'ALREADY_EXISTS', 'already there');
   });
@@ -14,11 +16,18 @@ const probeRoutes: RouteModule = (api) => {
     throw new Error('a bug');
   });
 };
+const probeDocs: readonly RouteDoc[] = ['/probe', '/probe/conflict', '/probe/bug'].map((path) => ({
+  method: 'get',
+  path,
+  summary: 'probe',
+  tag: 'test',
+  permission: 'read',
+}));
 
 describe('createApp', () => {
   let t: TestApp;
   beforeEach(() => {
-    t = createTestApp({ routes: [probeRoutes] });
+    t = createTestApp({ routes: [probeRoutes], routeDocs: [...ROUTE_DOCS, ...probeDocs] });
   });
   afterEach(() => t.cleanup());
 

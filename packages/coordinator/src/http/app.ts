@@ -1,16 +1,28 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { authenticateApiToken } from '../store/api-tokens.js';
+import { authorize } from '../access/authorize.js';
+import { principalForToken } from '../access/principal-for-token.js';
+import { recordChanges } from '../access/record-changes.js';
+import { recordRefusal, refusalOf } from '../access/record-refusal.js';
 import { bearerAuth } from './bearer-auth.js';
+import { limitRequestBody } from './body-limit.js';
 import { ApiError, type ApiErrorBody } from './errors.js';
+import { ROUTE_DOCS } from './openapi/catalog.js';
+import { openApiRoute } from './openapi/openapi-route.js';
+import { rateLimit } from './rate-limit.js';
+import { MAX_JSON_BODY_BYTES } from './request-body.js';
 import type { ApiEnv, AppDeps, RouteModule } from './route-module.js';
 import { mountAgentRoutes } from './routes/agent.js';
 import { applicationRoutes } from './routes/applications.js';
+import { backupRoutes } from './routes/backup.js';
+import { auditRoutes } from './routes/audit.js';
 import { deploymentGroupRoutes } from './routes/deployment-groups.js';
 import { enrollmentTokenRoutes } from './routes/enrollment-tokens.js';
 import { hostRoutes } from './routes/hosts.js';
 import { mountInstallRoutes } from './routes/install.js';
 import { revisionRoutes } from './routes/revisions.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { triggerRoutes } from './routes/triggers.js';
 
 const ADMIN_ROUTES: readonly RouteModule[] = [
   applicationRoutes,
@@ -18,11 +30,18 @@ const ADMIN_ROUTES: readonly RouteModule[] = [
   hostRoutes,
   enrollmentTokenRoutes,
   revisionRoutes,
+  tokenRoutes,
+  auditRoutes,
+  backupRoutes,
+  triggerRoutes,
 ];
 
+const API_BASE = '/api/v1';
+
 /**
- * The coordinator's HTTP app: the admin API under `/api/v1` (bearer admin token) and the agent endpoints
- * under `/agent/v1` (enrollment token or host credential). Every failure is answered as `{code, message}`.
+ * The coordinator's HTTP app: the admin API under `/api/v1` (an API token, its role and application limits
+ * checked against each route's doc, every change audited) and the agent endpoints under `/agent/v1`
+ * (enrollment token or host credential). Every failure is answered as `{code, message}`.
  */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
@@ -38,6 +57,9 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) =>
     c.json<ApiErrorBody>({ code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}` }, 404),
   );
+  // The limits first: a flood or an oversized body costs as little as possible.
+  if (deps.rateLimiter) app.use(rateLimit(deps.rateLimiter));
+  app.use(limitRequestBody(deps.maxRequestBodyBytes ?? MAX_JSON_BODY_BYTES));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -48,10 +70,21 @@ export function createApp(deps: AppDeps): Hono {
   mountAgentRoutes(app, deps);
   mountInstallRoutes(app, deps);
 
+  // Public, before the API's auth: a client reads the contract before it holds a token.
+  openApiRoute(app, API_BASE);
   const api = new Hono<ApiEnv>();
-  api.use(bearerAuth('apiToken', (token) => authenticateApiToken(deps.db, token)));
+  api.use(
+    bearerAuth(
+      'principal',
+      (token) => principalForToken(deps.db, token, deps.clock()),
+      (c, presented) => recordRefusal(deps.db, refusalOf(c, { channel: 'api', status: 401, presented, at: deps.clock() })),
+    ),
+  );
+  api.use(recordChanges(deps.db, deps.clock, API_BASE));
+  api.use(authorize(deps.db, deps.routeDocs ?? ROUTE_DOCS, API_BASE));
   for (const mount of [...ADMIN_ROUTES, ...(deps.routes ?? [])]) mount(api, deps);
-  app.route('/api/v1', api);
+  app.route(API_BASE, api);
+  for (const mount of deps.pages ?? []) mount(app, deps);
 
   return app;
 }

@@ -1,6 +1,7 @@
 import { getApplicationByName, type Application } from '../store/applications.js';
 import type { Database } from '../store/database.js';
 import { getDeploymentGroupByName, type DeploymentGroup } from '../store/deployment-groups.js';
+import { getHost, type Host } from '../store/hosts.js';
 import { ApiError } from './errors.js';
 
 /** Lookups by path parameter that answer 404 `NOT_FOUND` when the resource does not exist. */
@@ -15,3 +16,12 @@ export function requireDeploymentGroup(db: Database, application: Application, n
   if (!group) throw new ApiError(404, 'NOT_FOUND', `deployment group '${name}' of application '${application.name}' not found`);
   return group;
 }
+
+export function requireHost(db: Database, id: string): Host {
+  const host = getHost(db, id);
+  if (!host) throw hostNotFound(id);
+  return host;
+}
+
+/** For a host that vanished between the look-up and a write. */
+export const hostNotFound = (id: string): ApiError => new ApiError(404, 'NOT_FOUND', `host '${id}' not found`);

@@ -23,17 +23,25 @@ export async function readJsonBody<T>(c: Context, schema: z.ZodType<T>): Promise
   return schema.parse(json);
 }
 
-async function readText(request: Request, maxBytes: number): Promise<string> {
+/** The body as text; a 413 `PAYLOAD_TOO_LARGE` past `maxBytes`, without buffering more than that. */
+export async function readText(request: Request, maxBytes: number): Promise<string> {
   if (Number(request.headers.get('content-length')) > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) return '';
+  const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of request.body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw tooLarge(maxBytes);
-    chunks.push(chunk);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks).toString('utf8');
+    size += value.byteLength;
+    if (size > maxBytes) {
+      // Not awaited (nor left to a `for await`, which awaits it): cancelling one branch of a cloned body settles
+      // only once the other branch is cancelled too, so a clone read past the limit would hang the request.
+      void reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const tooLarge = (maxBytes: number) =>

@@ -20,8 +20,10 @@ import {
   type AlarmFile,
   type HealthCheckFile,
   type StrategyFile,
+  type TriggerFile,
 } from '../group-spec/format-group-spec.js';
 import type { GroupSpecNotice } from '../group-spec/check-group-spec.js';
+import type { GeneratedTriggerSecret } from '../notifications/trigger-secrets.js';
 import type { Application } from '../store/applications.js';
 import type { ApplyOutcome, DeploymentGroup } from '../store/deployment-groups.js';
 import { enrollmentTokenState, type EnrollmentToken, type EnrollmentTokenState } from '../store/enrollment-tokens.js';
@@ -66,6 +68,8 @@ export interface DeploymentGroupView {
 /** A group with the hosts its selector matches right now. */
 export interface DeploymentGroupDetailView extends DeploymentGroupView {
   readonly hosts: readonly HostView[];
+  /** Its webhooks, as a group file writes them: secrets by reference only. */
+  readonly triggers: readonly TriggerFile[];
 }
 
 /** The answer to writing a group: the group, and what was accepted but looks unintended. */
@@ -76,6 +80,8 @@ export interface DeploymentGroupWrittenView extends DeploymentGroupDetailView {
 /** The answer to applying a group file. */
 export interface GroupFileAppliedView extends DeploymentGroupWrittenView {
   readonly outcome: ApplyOutcome;
+  /** Secrets made for triggers the file gave without one: shown this once. */
+  readonly triggerSecrets: readonly GeneratedTriggerSecret[];
 }
 
 export const toDeploymentGroupView = (group: DeploymentGroup, application: Application): DeploymentGroupView => ({

@@ -143,7 +143,7 @@ describe('RevisionResolver against real servers', () => {
       start({ maxUnpackedBytes: 100_000 });
       expect(await resolve({ type: 's3', bucket: 'bundles', key: 'web/bomb.zip' })).toMatchObject({
         ok: false,
-        error: { code: 'INVALID_REVISION', message: expect.stringMatching(/unpacks to more than 100000 bytes \(reached at "zeros.bin"\)/) },
+        error: { code: 'INVALID_REVISION', message: expect.stringMatching(/unpacks to more than 100000 bytes \(reached at entry "zeros.bin"\)/) },
       });
     });
   });

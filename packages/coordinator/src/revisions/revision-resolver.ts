@@ -20,7 +20,7 @@ import { sourceKeyOf } from './source-key.js';
 
 export type ResolverConfig = Pick<
   ServerConfig,
-  'dataDir' | 's3' | 'git' | 'maxBundleEntries' | 'maxUnpackedBytes' | 'revisionFetchTimeoutMs'
+  'dataDir' | 's3' | 'git' | 'maxBundleEntries' | 'maxUnpackedBytes' | 'maxCompressionRatio' | 'revisionFetchTimeoutMs'
 >;
 
 export interface UnresolvedLocation extends RevisionError {
@@ -76,7 +76,8 @@ export class RevisionResolver {
     const sniffed = detectBundleType(await this.blobs.head(blob.sha256, SNIFF_BYTES));
     const bundleType = chooseBundleType({ declared: origin.declaredType, name: origin.name, sniffed });
     if (!bundleType.ok) return err({ code: 'INVALID_REVISION', message: `${where}: ${bundleType.error}` });
-    const limits = { maxEntries: this.config.maxBundleEntries, maxUnpackedBytes: this.config.maxUnpackedBytes };
+    const { maxBundleEntries: maxEntries, maxUnpackedBytes, maxCompressionRatio } = this.config;
+    const limits = { maxEntries, maxUnpackedBytes, maxCompressionRatio };
     const { inspectArchive } = await import('./inspect-archive.js');
     const inspected = await inspectArchive(this.blobs.pathOf(blob.sha256), bundleType.value, limits);
     if (!inspected.ok) return err({ code: 'INVALID_REVISION', message: `${where}: ${inspected.error}` });

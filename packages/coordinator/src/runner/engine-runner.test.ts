@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../store/database.js';
-import { updateDeploymentGroup } from '../store/deployment-groups.js';
+import { deleteDeploymentGroup, updateDeploymentGroup } from '../store/deployment-groups.js';
 import { enrollHost } from '../store/hosts.js';
 import { readDeployment, type DeploymentView } from '../store/deployment-read-model.js';
-import { insertDeployment, listDeployments, type DeploymentRecord, type NewDeployment } from '../store/deployments.js';
+import { insertDeployment, listDeployments, type DeploymentRecord } from '../store/deployments.js';
 import { activeResources, expectNothingLeaked } from '../testing/active-resources.test-support.js';
-import { seedDeploymentFixture, type DeploymentFixture, type DeploymentFixtureOptions } from '../testing/deployment-fixture.test-support.js';
+import { deployFixture, seedDeploymentFixture, userDeployment, type DeploymentFixture, type DeploymentFixtureOptions } from '../testing/deployment-fixture.test-support.js';
 import { eventResult, FakeFleet, type Outcome, type Received } from '../testing/fake-fleet.test-support.js';
 import { openTempDatabase, type TempDatabase } from '../testing/temp-database.test-support.js';
 import { EngineRunner, type RunnerOptions } from './engine-runner.js';
@@ -33,15 +33,7 @@ describe('EngineRunner', () => {
     return runner;
   };
 
-  /** What the deployments API would ask for. */
-  const userDeployment = (revision: number): NewDeployment => ({
-    applicationId: fixture.application.id,
-    groupId: fixture.group.id,
-    revisionId: fixture.revisions[revision]!.id,
-    creator: 'user',
-    options: { ignoreApplicationStopFailures: false, autoRollback: fixture.group.autoRollback },
-  });
-  const deploy = (runner: EngineRunner, revision = 0): DeploymentRecord => runner.create(userDeployment(revision));
+  const deploy = (runner: EngineRunner, revision = 0): DeploymentRecord => deployFixture(runner, fixture, revision);
 
   const view = (id: string): DeploymentView => readDeployment(db, id)!;
   const hostStatuses = (id: string) => Object.fromEntries(view(id).instances!.map((i) => [i.name, i.status]));
@@ -384,10 +376,38 @@ describe('EngineRunner', () => {
     it('starts a deployment that was created but not started when it died', () => {
       fixture = seedDeploymentFixture(db, new Date(now));
       fleet = new FakeFleet(fixture.hosts.map((host) => host.id));
-      const waiting = insertDeployment(db, userDeployment(0), new Date(now));
+      const waiting = insertDeployment(db, userDeployment(fixture), new Date(now));
       startRunner();
-      expect(view(waiting.id).status).toBe('InProgress');
+      expect(waiting.ok && view(waiting.value.id).status).toBe('InProgress');
       expect(fleet.pending()).toHaveLength(1);
+    });
+
+    it('lets a waiting deployment wait for the hosts still reconnecting after a restart, instead of failing it for them', () => {
+      fixture = seedDeploymentFixture(db, new Date(now));
+      fleet = new FakeFleet();
+      const waiting = insertDeployment(db, userDeployment(fixture), new Date(now));
+      if (!waiting.ok) throw new Error(waiting.error);
+      startRunner();
+      fleet.connect(hostId('web-1'));
+      fleet.connect(hostId('web-2'));
+      // Two of three hosts are no more than the minimum of OneAtATime: started now, it would fail at once.
+      expect(view(waiting.value.id).status).toBe('Created');
+      fleet.connect(hostId('web-3'));
+      expect(view(waiting.value.id).status).toBe('InProgress');
+    });
+
+    it('starts a waiting deployment with the hosts there are once the offline timeout after a restart is up', async () => {
+      fixture = seedDeploymentFixture(db, new Date(now));
+      fleet = new FakeFleet(fixture.hosts.slice(0, 2).map((host) => host.id));
+      const waiting = insertDeployment(db, userDeployment(fixture), new Date(now));
+      if (!waiting.ok) throw new Error(waiting.error);
+      startRunner();
+      expect(view(waiting.value.id).status).toBe('Created');
+      now += OPTIONS.offlineEventTimeoutMs;
+      await vi.waitFor(() => expect(view(waiting.value.id)).toMatchObject({ status: 'Failed', errorInformation: { code: 'HEALTH_CONSTRAINTS_INVALID' } }), {
+        timeout: 2000,
+        interval: 5,
+      });
     });
   });
 
@@ -411,6 +431,43 @@ describe('EngineRunner', () => {
       expect(listDeployments(db).filter((d) => d.creator === 'autoUpdate')).toHaveLength(1);
     });
 
+    it('sends the revision once more to a host that failed it only for being offline, and only once', async () => {
+      const runner = start();
+      const deployment = deploy(runner, 1);
+      // web-1 and web-2 succeed; web-3, the last, vanishes in its first event: OneAtATime still succeeds.
+      fleet.answerAll(({ hostId: to }) => (to === hostId('web-3') ? undefined : 'Succeeded'));
+      fleet.disconnect(hostId('web-3'));
+      now += OPTIONS.offlineEventTimeoutMs;
+      await vi.waitFor(() => expect(view(deployment.id).status).toBe('Succeeded'), { timeout: 2000, interval: 5 });
+      expect(hostStatuses(deployment.id)['web-3']).toBe('Failed');
+
+      fleet.connect(hostId('web-3'));
+      const update = listDeployments(db).find((d) => d.creator === 'autoUpdate')!;
+      expect(update).toMatchObject({ revisionId: fixture.revisions[1]!.id, targetHostIds: [hostId('web-3')] });
+      fleet.answerAll(() => 'Failed');
+      expect(view(update.id).status).toBe('Failed');
+
+      // Its update failed on its own: coming back again asks for nothing more.
+      fleet.disconnect(hostId('web-3'));
+      fleet.connect(hostId('web-3'));
+      expect(listDeployments(db).filter((d) => d.creator === 'autoUpdate')).toHaveLength(1);
+    });
+
+    it('leaves a returning host alone while a running deployment of its group has reached it', () => {
+      const runner = start();
+      deploy(runner, 0);
+      fleet.answerAll();
+      const running = deploy(runner, 1);
+      // web-1 has the new revision, which is not yet the group's last successful one: a coordinator restart now.
+      fleet.answerAll(({ hostId: to }) => (to === hostId('web-1') ? 'Succeeded' : undefined));
+      expect(hostStatuses(running.id)['web-1']).toBe('Succeeded');
+      fleet.disconnect(hostId('web-1'));
+      fleet.connect(hostId('web-1'));
+      expect(listDeployments(db).filter((d) => d.creator === 'autoUpdate')).toEqual([]);
+      fleet.answerAll();
+      expect(view(running.id).status).toBe('Succeeded');
+    });
+
     it('leaves a joining host alone when the group says IGNORE, or has never succeeded', () => {
       const runner = start();
       const { host } = enrollHost(db, { name: 'web-4', tags: { env: 'prod' } }, new Date(now));
@@ -423,6 +480,45 @@ describe('EngineRunner', () => {
       const { host: late } = enrollHost(db, { name: 'web-5', tags: { env: 'prod' } }, new Date(now));
       fleet.connect(late.id);
       expect(listDeployments(db).filter((d) => d.creator === 'autoUpdate')).toHaveLength(0);
+    });
+  });
+
+  describe('deleted groups', () => {
+    const deleteGroup = () => expect(deleteDeploymentGroup(db, fixture.group.id, new Date(now)).ok).toBe(true);
+
+    it('take no new deployment, whoever asks', () => {
+      const runner = start();
+      deleteGroup();
+      expect(runner.create(userDeployment(fixture))).toEqual({ ok: false, error: 'GROUP_DELETED' });
+      expect(insertDeployment(db, { ...userDeployment(fixture), creator: 'autoUpdate' }, new Date(now))).toEqual({ ok: false, error: 'GROUP_DELETED' });
+      expect(listDeployments(db)).toEqual([]);
+    });
+
+    it('refuse a manual rollback of a finished deployment, recording nothing', () => {
+      const runner = start();
+      deploy(runner, 0);
+      fleet.answerAll();
+      const second = deploy(runner, 1);
+      fleet.answerAll();
+      deleteGroup();
+
+      expect(runner.rollback(second.id)).toBe('group-deleted');
+      expect(listDeployments(db)).toHaveLength(2);
+      expect(view(second.id)).not.toHaveProperty('rollbackInfo');
+      expect(fleet.pending()).toEqual([]);
+    });
+
+    it('send nothing to a host that joins or comes back', () => {
+      const runner = start();
+      deploy(runner, 1);
+      fleet.answerAll();
+      deleteGroup();
+
+      const { host } = enrollHost(db, { name: 'web-4', tags: { env: 'prod' } }, new Date(now));
+      fleet.connect(host.id);
+      fleet.disconnect(fixture.hosts[0]!.id);
+      fleet.connect(fixture.hosts[0]!.id);
+      expect(listDeployments(db).filter((d) => d.creator === 'autoUpdate')).toEqual([]);
     });
   });
 

@@ -9,8 +9,11 @@ import {
   DeploymentStatus,
   Strategy,
   isTerminalDeploymentStatus,
+  isTerminalInstanceStatus,
+  ok,
   type CoordinatorMessage,
   type EventResult,
+  type Result,
 } from '@baton/shared';
 import type { Logger } from 'pino';
 import { startDeployment, step, type Command, type DeploymentState, type EngineEvent, type HostCandidate } from '../engine/index.js';
@@ -28,8 +31,10 @@ import {
   queueCreatedDeployments,
   setRollbackInfo,
   type DeploymentRecord,
+  type InsertRefusal,
   type NewDeployment,
 } from '../store/deployments.js';
+import { readLiveEnvironment } from '../store/deployment-plans.js';
 import { hostHistoryInGroup } from '../store/host-history.js';
 import { getDeploymentGroup, listHostsForGroup, type DeploymentGroup } from '../store/deployment-groups.js';
 import { getHost } from '../store/hosts.js';
@@ -59,15 +64,21 @@ const ROLLBACK_STRATEGY = Strategy.parse({ type: 'inPlace' });
 
 export type StopOutcome = 'stopped' | 'already-finished' | 'not-found';
 export type ApproveOutcome = 'approved' | 'not-waiting' | 'not-found';
-export type RollbackOutcome = 'started' | 'nothing-to-undo' | 'not-found';
+export type RollbackOutcome = 'started' | 'nothing-to-undo' | 'group-deleted' | 'not-found';
 
 export class EngineRunner {
   readonly watch = new DeploymentWatch();
   /** Every committed change, for the events API, the dashboard, webhooks and metrics. */
   readonly feed: DeploymentFeed;
   private readonly active = new Map<string, DeploymentState>();
+  /** Hosts restarting into a new agent version (see holdForUpgrade). */
+  private readonly upgrading = new Set<string>();
   private readonly timers = new WakeupTimers();
   private readonly progress: DeploymentProgressStore;
+  /** Until then, a waiting deployment waits for hosts still reconnecting after `recover` (see awaitsReconnects). */
+  private reconnectGraceEnd = 0;
+  private reconnectGraceOver = true;
+  private reconnectGraceTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Database,
@@ -84,9 +95,12 @@ export class EngineRunner {
 
   /**
    * Picks up after a restart: reloads active deployments, tells the engine which hosts are not connected
-   * (yet), re-arms wake-ups, and starts deployments that were waiting.
+   * (yet), re-arms wake-ups, and starts deployments that were waiting (once their hosts are back: see
+   * awaitsReconnects).
    */
   recover(): void {
+    this.reconnectGraceEnd = this.clock() + this.options.offlineEventTimeoutMs;
+    this.reconnectGraceOver = false;
     for (const id of listActiveDeploymentIds(this.db)) {
       const state = this.progress.load(id);
       if (!state) continue;
@@ -107,13 +121,15 @@ export class EngineRunner {
 
   close(): void {
     this.timers.clearAll();
+    clearTimeout(this.reconnectGraceTimer);
   }
 
-  /** Creates a deployment; it starts at once when its group is idle, else it is queued. */
-  create(input: NewDeployment): DeploymentRecord {
+  /** Creates a deployment; it starts at once when its group is idle, else it is queued. A deleted group refuses it. */
+  create(input: NewDeployment): Result<DeploymentRecord, InsertRefusal> {
     const record = insertDeployment(this.db, input, new Date(this.clock()));
+    if (!record.ok) return record;
     this.startNext(input.groupId);
-    return getDeployment(this.db, record.id)!;
+    return ok(getDeployment(this.db, record.value.id)!);
   }
 
   stop(deploymentId: string, rollback: boolean): StopOutcome {
@@ -137,7 +153,8 @@ export class EngineRunner {
 
   /**
    * A manual rollback: a running deployment stops and rolls back; a finished one is undone by a rollback
-   * deployment (a reroute for blue/green once traffic moved, else a redeploy of the previous good revision).
+   * deployment (a reroute for blue/green once traffic moved, else a redeploy of the previous good revision),
+   * unless its group was deleted since: nothing is deployed to a deleted group.
    */
   rollback(deploymentId: string): RollbackOutcome {
     if (this.active.has(deploymentId)) {
@@ -150,8 +167,8 @@ export class EngineRunner {
     const received = state.hosts.filter((h) => h.events.some((e) => e.status !== 'Pending' && e.status !== 'Skipped')).map((h) => h.hostId);
     if (received.length === 0) return 'nothing-to-undo';
     const moved = state.plan.batches.some((batch) => batch.trafficShift);
-    this.startRollback(state, state.plan.strategy === 'blueGreen' && moved ? state.hosts.map((h) => h.hostId) : received, 'requested by a user', state.plan.strategy === 'blueGreen' && moved ? 'reroute' : 'redeploy');
-    return 'started';
+    const started = this.startRollback(state, state.plan.strategy === 'blueGreen' && moved ? state.hosts.map((h) => h.hostId) : received, 'requested by a user', state.plan.strategy === 'blueGreen' && moved ? 'reroute' : 'redeploy');
+    return started ? 'started' : 'group-deleted';
   }
 
   /**
@@ -221,14 +238,54 @@ export class EngineRunner {
   }
 
   onHostConnectivity(hostId: string, online: boolean): void {
+    // A host restarting into a new agent version is not offline to the engine; any return ends that hold.
+    if (online) this.upgrading.delete(hostId);
+    else if (this.upgrading.has(hostId)) return;
     // Over a copy: a step may start a rollback, which joins `active` and must not get this event too.
     for (const [id, state] of [...this.active]) {
       if (state.hosts.some((host) => host.hostId === hostId)) this.dispatch(id, { type: 'HOST_CONNECTIVITY', hostId, online });
     }
     if (!online) return;
-    // Redeliver what the host has not answered: it drops commands it already ran and resends their results.
-    for (const message of this.progress.outboxFor(hostId)) this.messenger.send(hostId, message as CoordinatorMessage);
+    this.redeliver(hostId);
     this.updateOutdatedHost(hostId);
+    if (!this.reconnectGraceOver) for (const groupId of listGroupsWithWaitingDeployments(this.db)) this.startNext(groupId);
+  }
+
+  /** Redelivers what the host has not answered: it drops commands it already ran and resends their results. */
+  private redeliver(hostId: string): void {
+    for (const message of this.progress.outboxFor(hostId)) this.messenger.send(hostId, message as CoordinatorMessage);
+  }
+
+  /**
+   * Whether the host has lifecycle work: a command it has not answered, events still to run in an active
+   * deployment, or a deployment waiting to start in one of its groups. An agent upgrade waits for none.
+   */
+  hasLifecycleWork(hostId: string): boolean {
+    if (this.progress.outboxFor(hostId).length > 0) return true;
+    for (const state of this.active.values()) {
+      const host = state.hosts.find((candidate) => candidate.hostId === hostId);
+      if (host && !isTerminalInstanceStatus(host.status)) return true;
+    }
+    return listGroupsWithWaitingDeployments(this.db).some((groupId) => {
+      const group = getDeploymentGroup(this.db, groupId);
+      return group !== undefined && listHostsForGroup(this.db, group).some((host) => host.id === hostId);
+    });
+  }
+
+  /**
+   * The host is about to restart into a new agent version: like a short offline that fails nothing. It stays
+   * a candidate for new deployments, its disconnect is not reported to the engine, and commands for it wait in
+   * the outbox; its return (any hello) or `releaseFromUpgrade` ends the hold.
+   */
+  holdForUpgrade(hostId: string): void {
+    this.upgrading.add(hostId);
+  }
+
+  /** The upgrade ended without a restart (refused, failed) or the host never came back: the hold ends now. */
+  releaseFromUpgrade(hostId: string): void {
+    if (!this.upgrading.delete(hostId)) return;
+    if (this.messenger.isConnected(hostId)) this.redeliver(hostId);
+    else this.onHostConnectivity(hostId, false);
   }
 
   /** A new or returning host receives the last successful revision of each group it belongs to. */
@@ -236,6 +293,7 @@ export class EngineRunner {
     const host = getHost(this.db, hostId);
     if (!host) return;
     for (const { group, revisionOf } of outdatedUpdatesFor(this.db, host)) {
+      // Only live groups have outdated hosts, so a refusal here is a group deleted by this very turn: skip it.
       const update = this.create({
         applicationId: group.applicationId,
         groupId: group.id,
@@ -250,7 +308,7 @@ export class EngineRunner {
         },
         targetHostIds: [hostId],
       });
-      this.logger.info({ deploymentId: update.id, hostId, groupId: group.id }, 'updating an outdated host');
+      if (update.ok) this.logger.info({ deploymentId: update.value.id, hostId, groupId: group.id }, 'updating an outdated host');
     }
   }
 
@@ -276,7 +334,8 @@ export class EngineRunner {
     for (const command of commands) {
       switch (command.type) {
         case 'SEND_TO_HOST':
-          this.messenger.send(command.hostId, command.message);
+          // To a host restarting for an upgrade, the outbox delivers it on its return.
+          if (!this.upgrading.has(command.hostId)) this.messenger.send(command.hostId, command.message);
           break;
         case 'SCHEDULE_WAKEUP':
           this.armWakeup(id, command.at);
@@ -348,7 +407,7 @@ export class EngineRunner {
         candidates: this.candidatesFor(group.id, ''),
         strategy: group.strategy,
         withTrafficRouter: group.trafficRouter !== undefined,
-        ...(group.strategy.type === 'blueGreen' ? { liveEnvironment: this.liveEnvironment(group.id) } : {}),
+        ...(group.strategy.type === 'blueGreen' ? { liveEnvironment: readLiveEnvironment(this.db, group.id) } : {}),
         eventTimeoutMs: this.options.eventTimeoutMs,
         offlineEventTimeoutMs: this.options.offlineEventTimeoutMs,
         rollback: { onFailure: group.autoRollback, onAlarm: false, onStopRequest: false },
@@ -367,6 +426,8 @@ export class EngineRunner {
     const next = nextWaitingDeployment(this.db, groupId);
     const group = getDeploymentGroup(this.db, groupId);
     if (!next || !group) return;
+    const candidates = this.candidatesFor(group.id, next.revisionId, next.targetHostIds);
+    if (this.awaitsReconnects(candidates)) return;
     const context = this.progress.loadContext(next.id);
     if (!context) throw new Error(`deployment ${next.id} has no context (application, group or revision row missing)`);
     const now = this.clock();
@@ -375,11 +436,11 @@ export class EngineRunner {
       {
         context,
         deploymentConfig: group.deploymentConfig,
-        candidates: this.candidatesFor(group.id, next.revisionId, next.targetHostIds),
+        candidates,
         strategy,
         withTrafficRouter: group.trafficRouter !== undefined,
         ...(next.options.reroute ? { reroute: next.options.reroute } : {}),
-        ...(strategy.type === 'blueGreen' || next.options.reroute ? { liveEnvironment: this.liveEnvironment(group.id) } : {}),
+        ...(strategy.type === 'blueGreen' || next.options.reroute ? { liveEnvironment: readLiveEnvironment(this.db, group.id) } : {}),
         eventTimeoutMs: this.options.eventTimeoutMs,
         offlineEventTimeoutMs: this.options.offlineEventTimeoutMs,
         rollback: rollbackPolicy(group, next),
@@ -389,6 +450,26 @@ export class EngineRunner {
     this.progress.save(undefined, state, commands, now);
     this.logger.info({ deploymentId: next.id, hosts: state.hosts.length }, 'deployment started');
     this.afterCommit(undefined, state, commands);
+  }
+
+  /**
+   * Right after this coordinator started (recovered), agents are still reconnecting: a deployment started now would count
+   * them offline, hence unhealthy, and could fail at once (HEALTH_CONSTRAINTS_INVALID) for a mere restart. So
+   * within the offline timeout of the start, a deployment waits until every host it targets is back; once that
+   * time is up, waiting deployments start with the hosts there are.
+   */
+  private awaitsReconnects(candidates: readonly HostCandidate[]): boolean {
+    if (this.reconnectGraceOver || candidates.every((candidate) => candidate.online)) return false;
+    const left = this.reconnectGraceEnd - this.clock();
+    if (left <= 0) {
+      this.reconnectGraceOver = true;
+      return false;
+    }
+    this.reconnectGraceTimer ??= setTimeout(() => {
+      this.reconnectGraceOver = true;
+      for (const groupId of listGroupsWithWaitingDeployments(this.db)) this.startNext(groupId);
+    }, left);
+    return true;
   }
 
   private candidatesFor(groupId: string, revisionId: string, targetHostIds?: readonly string[]): HostCandidate[] {
@@ -401,7 +482,7 @@ export class EngineRunner {
         hostId: host.id,
         name: host.name,
         tags: host.tags,
-        online: this.messenger.isConnected(host.id),
+        online: this.messenger.isConnected(host.id) || this.upgrading.has(host.id),
         ...(last ? { lastOutcome: last.lastOutcome } : {}),
         revision: !last ? 'unknown' : last.revisionId === revisionId && last.lastOutcome === 'succeeded' ? 'current' : 'old',
       };
@@ -411,19 +492,19 @@ export class EngineRunner {
   /**
    * A rollback is a new deployment linked both ways to the one it undoes: a redeploy of the group's last
    * successful revision, or — for blue/green once traffic moved — a reroute of traffic back to the original
-   * environment, which installs nothing.
+   * environment, which installs nothing. False, and nothing recorded, when the group is deleted and refuses it.
    */
-  private startRollback(failed: DeploymentState, hostIds: readonly string[], reason: string, kind: 'redeploy' | 'reroute'): void {
+  private startRollback(failed: DeploymentState, hostIds: readonly string[], reason: string, kind: 'redeploy' | 'reroute'): boolean {
     const record = getDeployment(this.db, failed.deploymentId);
-    if (!record) return;
+    if (!record) return true;
     const last = lastSuccessfulDeployment(this.db, record.groupId, record.id);
     const environments = failed.plan.environments;
     if (kind === 'redeploy' && !last) {
       setRollbackInfo(this.db, record.id, { rollbackMessage: 'No previous successful revision in this group: nothing to roll back to.' });
       this.watch.notify(record.id);
-      return;
+      return true;
     }
-    const rollback = insertDeployment(
+    const inserted = insertDeployment(
       this.db,
       {
         applicationId: record.applicationId,
@@ -443,6 +524,8 @@ export class EngineRunner {
       },
       new Date(this.clock()),
     );
+    if (!inserted.ok) return false;
+    const rollback = inserted.value;
     const what =
       kind === 'reroute' && environments
         ? `moving traffic back to ${environments.original}`
@@ -451,6 +534,7 @@ export class EngineRunner {
     this.watch.notify(record.id);
     this.logger.warn({ deploymentId: record.id, rollbackDeploymentId: rollback.id, kind }, 'starting rollback');
     this.startNext(record.groupId);
+    return true;
   }
 
   /**
@@ -474,12 +558,6 @@ export class EngineRunner {
       ...(record.errorCode ? { errorInformation: { code: record.errorCode as DeploymentErrorCode, message: record.errorMessage ?? '' } } : {}),
     };
     this.feed.publish([change]);
-  }
-
-  /** The environment serving traffic: the replacement of the group's last successful blue/green deployment. */
-  private liveEnvironment(groupId: string): string | undefined {
-    const last = lastSuccessfulDeployment(this.db, groupId);
-    return last ? this.progress.load(last.id)?.plan.environments?.replacement : undefined;
   }
 }
 

@@ -1,14 +1,16 @@
 /**
  * New and returning hosts (`outdatedInstances: UPDATE`, the default): a host that matches a group but has
  * never received the group's last successful revision gets it without anyone asking — this is how a fleet
- * scales out. Each revision is offered once per host: a host whose update failed is not retried in a loop.
+ * scales out. So does a host that vanished (frozen, cut off) while that revision was deployed and failed only
+ * for being offline: it never had its chance. Each revision is offered once per host: a host whose scripts
+ * failed, or whose update failed, is not retried in a loop.
  */
 import { matchesSelector } from '@baton/shared';
 import type { Database } from '../store/database.js';
 import { listDeploymentGroups, type DeploymentGroup } from '../store/deployment-groups.js';
-import { lastSuccessfulDeployment, listWaitingTargets, type DeploymentRecord } from '../store/deployments.js';
+import { lastSuccessfulDeployment, willReachHost, type DeploymentRecord } from '../store/deployments.js';
 import { listApplications } from '../store/applications.js';
-import { lastRevisionOnHost } from '../store/host-history.js';
+import { lastDeploymentOnHost, type LastDeploymentOnHost } from '../store/host-history.js';
 import type { Host } from '../store/hosts.js';
 
 export interface OutdatedUpdate {
@@ -26,10 +28,14 @@ export function outdatedUpdatesFor(db: Database, host: Host): OutdatedUpdate[] {
       if (!matchesSelector(host.tags, group.hostSelector)) continue;
       const last = lastSuccessfulDeployment(db, group.id);
       if (!last) continue;
-      if (lastRevisionOnHost(db, group.id, host.id) === last.revisionId) continue;
-      if (listWaitingTargets(db, group.id).has(host.id)) continue;
+      const previous = lastDeploymentOnHost(db, group.id, host.id);
+      if (previous?.revisionId === last.revisionId && !missedWhileOffline(previous)) continue;
+      if (willReachHost(db, group.id, host.id)) continue;
       updates.push({ group, revisionOf: last });
     }
   }
   return updates;
 }
+
+const missedWhileOffline = (previous: LastDeploymentOnHost): boolean =>
+  !previous.succeeded && previous.endedOffline && previous.creator !== 'autoUpdate';

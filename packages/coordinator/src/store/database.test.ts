@@ -34,15 +34,21 @@ describe('openDatabase', () => {
     expect(tables(db)).toEqual([
       'api_tokens',
       'applications',
+      'audit_log',
       'deployment_groups',
       'deployment_hosts',
       'deployments',
       'enrollment_tokens',
+      'hook_output',
+      'host_upgrades',
       'hosts',
       'lifecycle_events',
       'outbox',
       'revisions',
       'schema_migrations',
+      'triggers',
+      'variables',
+      'webhook_deliveries',
     ]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);

@@ -1,7 +1,9 @@
 import {
   AlarmSpec,
   AutoRollbackEvent,
+  DeploymentStatus,
   err,
+  isTerminalDeploymentStatus,
   GroupFile,
   HealthCheckSpec,
   HostSelector,
@@ -142,7 +144,7 @@ export function createDeploymentGroup(db: Database, input: NewDeploymentGroup, n
           auto_rollback_events, outdated_instances, created_at, updated_at)
        VALUES (@id, @applicationId, @name, @host_selector, @deployment_config, @strategy, @traffic_router, @health_checks,
           @alarms, @auto_rollback_events, @outdated_instances, @now, @now)
-       ON CONFLICT (application_id, name) DO NOTHING`,
+       ON CONFLICT (application_id, name) WHERE deleted_at IS NULL DO NOTHING`,
     )
     .run({ id, applicationId, name, now: now.toISOString(), ...toSettingsColumns({ ...DEFAULT_GROUP_SPEC, ...settings }) });
   if (changes === 0) return err('ALREADY_EXISTS');
@@ -192,6 +194,7 @@ export function applyDeploymentGroup(
   })();
 }
 
+/** By id, deleted or not: a deployment's history and the runner's recovery name the group. */
 export function getDeploymentGroup(db: Database, id: string): DeploymentGroup | undefined {
   const row = db.prepare<[string], DeploymentGroupRow>('SELECT * FROM deployment_groups WHERE id = ?').get(id);
   return row && toDeploymentGroup(row);
@@ -199,14 +202,14 @@ export function getDeploymentGroup(db: Database, id: string): DeploymentGroup | 
 
 export function getDeploymentGroupByName(db: Database, applicationId: string, name: string): DeploymentGroup | undefined {
   const row = db
-    .prepare<[string, string], DeploymentGroupRow>('SELECT * FROM deployment_groups WHERE application_id = ? AND name = ?')
+    .prepare<[string, string], DeploymentGroupRow>('SELECT * FROM deployment_groups WHERE application_id = ? AND name = ? AND deleted_at IS NULL')
     .get(applicationId, name);
   return row && toDeploymentGroup(row);
 }
 
 export function listDeploymentGroups(db: Database, applicationId: string): DeploymentGroup[] {
   return db
-    .prepare<[string], DeploymentGroupRow>('SELECT * FROM deployment_groups WHERE application_id = ? ORDER BY name')
+    .prepare<[string], DeploymentGroupRow>('SELECT * FROM deployment_groups WHERE application_id = ? AND deleted_at IS NULL ORDER BY name')
     .all(applicationId)
     .map(toDeploymentGroup);
 }
@@ -214,6 +217,49 @@ export function listDeploymentGroups(db: Database, applicationId: string): Deplo
 /** The hosts the group's selector matches now. Filtered in JS: fleets are small and selectors are rich. */
 export function listHostsForGroup(db: Database, group: DeploymentGroup): Host[] {
   return listHosts(db).filter((host) => matchesSelector(host.tags, group.hostSelector));
+}
+
+/** Renames a live group; refused when another live group of its application has the name. */
+export function renameDeploymentGroup(db: Database, id: string, name: string, now: Date): Result<DeploymentGroup, 'ALREADY_EXISTS'> {
+  const row = db
+    .prepare<[string, string, string], DeploymentGroupRow>(
+      'UPDATE OR IGNORE deployment_groups SET name = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING *',
+    )
+    .get(name, now.toISOString(), id);
+  return row ? ok(toDeploymentGroup(row)) : err('ALREADY_EXISTS');
+}
+
+const UNFINISHED_STATUSES = Object.values(DeploymentStatus).filter((status) => !isTerminalDeploymentStatus(status));
+const UNFINISHED_SQL = `status IN (${UNFINISHED_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+
+/** Deployments of a group or an application that have not finished, the queued ones included. */
+export function countUnfinishedDeployments(db: Database, of: { readonly groupId: string } | { readonly applicationId: string }): number {
+  const [column, id] = 'groupId' in of ? ['group_id', of.groupId] : ['application_id', of.applicationId];
+  return db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM deployments WHERE ${column} = ? AND ${UNFINISHED_SQL}`).get(id)!.n;
+}
+
+/** Why a deletion was refused: deployments that have not finished. */
+export interface ActiveDeployments {
+  readonly code: 'ACTIVE_DEPLOYMENTS';
+  readonly count: number;
+}
+
+/**
+ * Deletes a live group unless one of its deployments is unfinished (checked in the same transaction). The row
+ * stays, marked deleted, so its deployments' history still names it; the name is free for a new group.
+ */
+export function deleteDeploymentGroup(db: Database, id: string, now: Date): Result<void, ActiveDeployments> {
+  return db.transaction((): Result<void, ActiveDeployments> => {
+    const active = countUnfinishedDeployments(db, { groupId: id });
+    if (active > 0) return err({ code: 'ACTIVE_DEPLOYMENTS', count: active });
+    db.prepare('UPDATE deployment_groups SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(now.toISOString(), id);
+    return ok(undefined);
+  })();
+}
+
+/** Marks every live group of an application deleted; the caller has checked that none has an unfinished deployment. */
+export function deleteDeploymentGroupsOf(db: Database, applicationId: string, now: Date): void {
+  db.prepare('UPDATE deployment_groups SET deleted_at = ? WHERE application_id = ? AND deleted_at IS NULL').run(now.toISOString(), applicationId);
 }
 
 function writeSettings(db: Database, id: string, settings: DeploymentGroupSettings, now: Date): void {

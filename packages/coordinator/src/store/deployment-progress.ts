@@ -35,7 +35,7 @@ const StoredBatch = z.object({
   canaryTraffic: z.object({ weightPercent: z.number().optional(), match: z.boolean() }).optional(),
 });
 
-const StoredPlan = z.object({
+export const StoredPlan = z.object({
   strategy: StrategyType,
   batches: z.array(StoredBatch),
   totalFailureBudget: z.number().optional(),

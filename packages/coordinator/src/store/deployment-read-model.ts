@@ -74,6 +74,8 @@ const SELECT = `SELECT d.id, d.status, d.creator, d.options, d.plan, d.error_cod
 
 export interface DeploymentQuery {
   readonly applicationId?: string;
+  /** Only deployments of these applications (a token limited to them); an empty list matches none. */
+  readonly applicationIds?: readonly string[];
   readonly groupId?: string;
   readonly status?: DeploymentStatus;
   readonly limit?: number;
@@ -90,6 +92,10 @@ export function queryDeployments(db: Database, query: DeploymentQuery): Deployme
   const clauses: string[] = [];
   const params: (string | number)[] = [];
   if (query.applicationId) (clauses.push('d.application_id = ?'), params.push(query.applicationId));
+  if (query.applicationIds) {
+    clauses.push(`d.application_id IN (${query.applicationIds.map(() => '?').join(', ') || 'NULL'})`);
+    params.push(...query.applicationIds);
+  }
   if (query.groupId) (clauses.push('d.group_id = ?'), params.push(query.groupId));
   if (query.status) (clauses.push('d.status = ?'), params.push(query.status));
   const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';

@@ -2,7 +2,7 @@
  * Deployment rows: creation, queueing and the few whole-deployment facts outside the engine's step
  * (rollback links). Per-host progress lives in `deployment-progress.ts`.
  */
-import { DeploymentStatus, FileExistsBehavior } from '@baton/shared';
+import { DeploymentStatus, err, FileExistsBehavior, ok, type Result } from '@baton/shared';
 import { z } from 'zod';
 import { newId } from '../ids.js';
 import type { Database } from './database.js';
@@ -98,25 +98,35 @@ export interface NewDeployment {
   readonly rollbackInfo?: RollbackInfo;
 }
 
-/** Inserts a deployment as `Created`; the runner moves it to `InProgress` or `Queued`. */
-export function insertDeployment(db: Database, input: NewDeployment, now: Date): DeploymentRecord {
+/** Why a deployment was not created: its group is deleted (and so, maybe, its application). */
+export type InsertRefusal = 'GROUP_DELETED';
+
+/**
+ * Inserts a deployment as `Created`; the runner moves it to `InProgress` or `Queued`. A deleted group takes no
+ * new deployment, whoever asks (a user, a rollback, an outdated host's update): checked in the insert itself, so
+ * a deletion between a caller's look-up and this insert cannot slip one in.
+ */
+export function insertDeployment(db: Database, input: NewDeployment, now: Date): Result<DeploymentRecord, InsertRefusal> {
   const id = newId('d');
-  db.prepare(
-    `INSERT INTO deployments (id, seq, application_id, group_id, revision_id, status, creator, options, rollback_info,
-       target_host_ids, created_at)
-     VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM deployments), ?, ?, ?, 'Created', ?, ?, ?, ?, ?)`,
-  ).run(
-    id,
-    input.applicationId,
-    input.groupId,
-    input.revisionId,
-    input.creator,
-    JSON.stringify(input.options),
-    input.rollbackInfo ? JSON.stringify(input.rollbackInfo) : null,
-    input.targetHostIds ? JSON.stringify(input.targetHostIds) : null,
-    now.toISOString(),
-  );
-  return getDeployment(db, id)!;
+  const { changes } = db
+    .prepare(
+      `INSERT INTO deployments (id, seq, application_id, group_id, revision_id, status, creator, options, rollback_info,
+         target_host_ids, created_at)
+       SELECT ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM deployments), ?, g.id, ?, 'Created', ?, ?, ?, ?, ?
+       FROM deployment_groups g WHERE g.id = ? AND g.deleted_at IS NULL`,
+    )
+    .run(
+      id,
+      input.applicationId,
+      input.revisionId,
+      input.creator,
+      JSON.stringify(input.options),
+      input.rollbackInfo ? JSON.stringify(input.rollbackInfo) : null,
+      input.targetHostIds ? JSON.stringify(input.targetHostIds) : null,
+      now.toISOString(),
+      input.groupId,
+    );
+  return changes === 0 ? err('GROUP_DELETED') : ok(getDeployment(db, id)!);
 }
 
 export function getDeployment(db: Database, id: string): DeploymentRecord | undefined {
@@ -167,16 +177,21 @@ export function listGroupsWithWaitingDeployments(db: Database): string[] {
 }
 
 /**
- * Hosts that a deployment of the group will reach without further ado: the explicit targets of its waiting
- * or active deployments (a deployment to the whole group counts every host in it at its start).
+ * Whether a deployment of the group will reach the host without further ado: a waiting one aimed at the whole
+ * group (it takes every matching host when it starts) or at this host, or an active one that includes it.
  */
-export function listWaitingTargets(db: Database, groupId: string): Set<string> {
-  const rows = db
-    .prepare<[string], { target_host_ids: string | null }>(
-      `SELECT target_host_ids FROM deployments WHERE group_id = ? AND status IN ('Created', 'Queued', 'InProgress', 'Baking', 'Ready')`,
-    )
-    .all(groupId);
-  return new Set(rows.flatMap((row) => (row.target_host_ids === null ? [] : parseStoredJson(HostIds, row.target_host_ids, 'targets'))));
+export function willReachHost(db: Database, groupId: string, hostId: string): boolean {
+  return (
+    db
+      .prepare<{ groupId: string; hostId: string }>(
+        `SELECT 1 FROM deployments d WHERE d.group_id = @groupId AND (
+           (d.status IN ('Created', 'Queued')
+             AND (d.target_host_ids IS NULL OR EXISTS (SELECT 1 FROM json_each(d.target_host_ids) t WHERE t.value = @hostId)))
+           OR (d.status IN ('InProgress', 'Baking', 'Ready')
+             AND EXISTS (SELECT 1 FROM deployment_hosts dh WHERE dh.deployment_id = d.id AND dh.host_id = @hostId))) LIMIT 1`,
+      )
+      .get({ groupId, hostId }) !== undefined
+  );
 }
 
 /** The next deployment to start in a group: rollbacks first (they repair), then creation order. */

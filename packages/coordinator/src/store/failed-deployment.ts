@@ -1,6 +1,13 @@
-import { DeploymentStatus } from '@baton/shared';
+import { DeploymentStatus, ok, type Result } from '@baton/shared';
 import type { Database } from './database.js';
-import { finishWaitingDeployment, getDeployment, insertDeployment, type DeploymentRecord, type NewDeployment } from './deployments.js';
+import {
+  finishWaitingDeployment,
+  getDeployment,
+  insertDeployment,
+  type DeploymentRecord,
+  type InsertRefusal,
+  type NewDeployment,
+} from './deployments.js';
 
 /**
  * Records a deployment refused before any host was touched (its revision could not be resolved): created and
@@ -11,10 +18,11 @@ export function insertFailedDeployment(
   input: NewDeployment,
   error: { code: string; message: string },
   now: Date,
-): DeploymentRecord {
-  return db.transaction(() => {
+): Result<DeploymentRecord, InsertRefusal> {
+  return db.transaction((): Result<DeploymentRecord, InsertRefusal> => {
     const created = insertDeployment(db, input, now);
-    finishWaitingDeployment(db, created.id, DeploymentStatus.Failed, error, now);
-    return getDeployment(db, created.id)!;
+    if (!created.ok) return created;
+    finishWaitingDeployment(db, created.value.id, DeploymentStatus.Failed, error, now);
+    return ok(getDeployment(db, created.value.id)!);
   })();
 }

@@ -1,4 +1,5 @@
 import type { Database } from './database.js';
+import type { DeploymentCreator } from './deployments.js';
 
 export interface HostHistory {
   readonly lastOutcome: 'succeeded' | 'failed';
@@ -24,12 +25,22 @@ export function hostHistoryInGroup(db: Database, groupId: string): Map<string, H
   return history;
 }
 
-/** The revision of the group's most recent finished deployment to one host (indexed by host). */
-export function lastRevisionOnHost(db: Database, groupId: string, hostId: string): string | undefined {
-  return db
-    .prepare<[string, string], { revision_id: string }>(
-      `SELECT d.revision_id FROM deployment_hosts dh JOIN deployments d ON d.id = dh.deployment_id
+/** How the group's most recent finished deployment to one host went for it. */
+export interface LastDeploymentOnHost {
+  readonly revisionId: string;
+  readonly succeeded: boolean;
+  readonly creator: DeploymentCreator;
+  /** That deployment last saw the host offline: its failure there may only mean that it had vanished. */
+  readonly endedOffline: boolean;
+}
+
+/** The group's most recent finished deployment to one host (indexed by host), if any. */
+export function lastDeploymentOnHost(db: Database, groupId: string, hostId: string): LastDeploymentOnHost | undefined {
+  const row = db
+    .prepare<[string, string], { revision_id: string; status: string; creator: DeploymentCreator; online: number }>(
+      `SELECT d.revision_id, dh.status, d.creator, dh.online FROM deployment_hosts dh JOIN deployments d ON d.id = dh.deployment_id
        WHERE dh.host_id = ? AND d.group_id = ? AND dh.status IN ('Succeeded', 'Failed') ORDER BY d.seq DESC LIMIT 1`,
     )
-    .get(hostId, groupId)?.revision_id;
+    .get(hostId, groupId);
+  return row && { revisionId: row.revision_id, succeeded: row.status === 'Succeeded', creator: row.creator, endedOffline: row.online === 0 };
 }

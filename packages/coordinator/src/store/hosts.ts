@@ -1,4 +1,4 @@
-import { HostFacts, Tags } from '@baton/shared';
+import { err, HostFacts, ok, Tags, type Result } from '@baton/shared';
 import { formatCredential, parseCredential, secretMatches } from '../credentials.js';
 import { hashSecret, newId, newSecret } from '../ids.js';
 import type { Database } from './database.js';
@@ -65,11 +65,11 @@ export function enrollHost(db: Database, input: EnrollHostInput, now: Date): { h
   return { host, credential: formatCredential({ id, secret }) };
 }
 
-/** The host a credential belongs to, or undefined when it is malformed, unknown or wrong. */
+/** The host a credential belongs to, or undefined when it is malformed, unknown, wrong or deregistered. */
 export function authenticateHost(db: Database, credential: string): Host | undefined {
   const parsed = parseCredential(credential);
   if (!parsed) return undefined;
-  const row = db.prepare<[string], HostRow>('SELECT * FROM hosts WHERE id = ?').get(parsed.id);
+  const row = db.prepare<[string], HostRow>('SELECT * FROM hosts WHERE id = ? AND deregistered_at IS NULL').get(parsed.id);
   return row && secretMatches(parsed.secret, row.credential_hash) ? toHost(row) : undefined;
 }
 
@@ -88,11 +88,63 @@ export function recordHostHello(db: Database, hostId: string, facts: HostFacts, 
   );
 }
 
+/**
+ * A registered host. A deregistered one is gone for every purpose (groups, rollback targets, the API); only the
+ * deployment history, which joins the table directly, still names it.
+ */
 export function getHost(db: Database, id: string): Host | undefined {
-  const row = db.prepare<[string], HostRow>('SELECT * FROM hosts WHERE id = ?').get(id);
+  const row = db.prepare<[string], HostRow>('SELECT * FROM hosts WHERE id = ? AND deregistered_at IS NULL').get(id);
   return row && toHost(row);
 }
 
 export function listHosts(db: Database): Host[] {
-  return db.prepare<[], HostRow>('SELECT * FROM hosts ORDER BY name, id').all().map(toHost);
+  return db.prepare<[], HostRow>('SELECT * FROM hosts WHERE deregistered_at IS NULL ORDER BY name, id').all().map(toHost);
+}
+
+/** Whether a deployment that has started and not finished includes the host. */
+export function isHostInActiveDeployment(db: Database, hostId: string): boolean {
+  const row = db
+    .prepare(
+      `SELECT 1 FROM deployment_hosts dh JOIN deployments d ON d.id = dh.deployment_id
+       WHERE dh.host_id = ? AND d.status IN ('InProgress', 'Baking', 'Ready') LIMIT 1`,
+    )
+    .get(hostId);
+  return row !== undefined;
+}
+
+/**
+ * Deregisters a host: its credential stops authenticating at once and it leaves every group. Refused while an
+ * active deployment includes it, checked in the same transaction. Undefined when there is no such host.
+ */
+export function deregisterHost(db: Database, id: string, now: Date): Result<Host, 'IN_ACTIVE_DEPLOYMENT'> | undefined {
+  return db.transaction((): Result<Host, 'IN_ACTIVE_DEPLOYMENT'> | undefined => {
+    const host = getHost(db, id);
+    if (!host) return undefined;
+    if (isHostInActiveDeployment(db, id)) return err('IN_ACTIVE_DEPLOYMENT');
+    db.prepare('UPDATE hosts SET deregistered_at = ?, online = 0 WHERE id = ?').run(now.toISOString(), id);
+    return ok(host);
+  })();
+}
+
+export interface TagChanges {
+  /** Tags to add or overwrite. */
+  readonly set?: Tags | undefined;
+  /** Keys to remove; a key both set and removed is removed. */
+  readonly remove?: readonly string[] | undefined;
+}
+
+/**
+ * Edits a host's tags, which moves it between groups from the next deployment on (a running deployment has fixed
+ * its hosts). Undefined when there is no such host. The agent's own tags file does not change: the next
+ * enrollment of the same machine starts from it again.
+ */
+export function updateHostTags(db: Database, id: string, changes: TagChanges): Host | undefined {
+  return db.transaction(() => {
+    const host = getHost(db, id);
+    if (!host) return undefined;
+    const tags: Record<string, string> = { ...host.tags, ...changes.set };
+    for (const key of changes.remove ?? []) delete tags[key];
+    db.prepare('UPDATE hosts SET tags = ? WHERE id = ?').run(JSON.stringify(tags), id);
+    return getHost(db, id);
+  })();
 }

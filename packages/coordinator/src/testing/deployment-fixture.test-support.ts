@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { resolveDeploymentConfig, type DeploymentConfig } from '@baton/shared';
 import { createApplication, type Application } from '../store/applications.js';
+import type { EngineRunner } from '../runner/engine-runner.js';
 import type { Database } from '../store/database.js';
 import { createDeploymentGroup, type DeploymentGroup } from '../store/deployment-groups.js';
+import type { DeploymentRecord, NewDeployment } from '../store/deployments.js';
 import { enrollHost, type Host } from '../store/hosts.js';
 import { registerRevision, type Revision } from '../store/revisions.js';
 
@@ -51,6 +53,20 @@ export function seedDeploymentFixture(db: Database, now: Date, options: Deployme
       .revision;
   });
   return { application, group, hosts, revisions };
+}
+
+/** What the deployments API would ask for: the fixture's revision `revision` to its group, rolled back as the group says. */
+export const userDeployment = (fixture: DeploymentFixture, revision = 0): NewDeployment => ({
+  applicationId: fixture.application.id,
+  groupId: fixture.group.id,
+  revisionId: fixture.revisions[revision]!.id,
+  creator: 'user',
+  options: { ignoreApplicationStopFailures: false, autoRollback: fixture.group.autoRollback },
+});
+
+/** Creates `userDeployment(fixture, revision)` through the runner; a refusal fails the test. */
+export function deployFixture(runner: Pick<EngineRunner, 'create'>, fixture: DeploymentFixture, revision = 0): DeploymentRecord {
+  return unwrap(runner.create(userDeployment(fixture, revision)));
 }
 
 function configNamed(name: string): DeploymentConfig {

@@ -1,11 +1,13 @@
 import type { Hono } from 'hono';
 import { pino } from 'pino';
 import { createApp } from '../http/app.js';
+import type { RouteDoc } from '../http/openapi/route-doc.js';
 import type { RouteModule } from '../http/route-module.js';
 import { parseServerConfig } from '../config.js';
 import { BlobStore } from '../revisions/blob-store.js';
 import { RevisionResolver, type ResolverConfig } from '../revisions/revision-resolver.js';
 import { createFirstAdminToken } from '../store/api-tokens.js';
+import { loadSecretsKey } from '../variables/secrets-key.js';
 import { openTempDatabase, type TempDatabase } from './temp-database.test-support.js';
 
 /** Test support: the HTTP app over a real SQLite file and blob dir, an admin token, and a settable clock. */
@@ -25,6 +27,8 @@ export interface TestAppOptions {
   readonly revisions?: Partial<ResolverConfig>;
   readonly enrollTokenTtlMs?: number;
   readonly routes?: readonly RouteModule[];
+  /** The access rules, when `routes` add routes the catalog does not document. */
+  readonly routeDocs?: readonly RouteDoc[];
 }
 
 export function createTestApp(options: TestAppOptions = {}): TestApp {
@@ -47,12 +51,15 @@ export function createTestApp(options: TestAppOptions = {}): TestApp {
     now: new Date('2030-01-01T00:00:00.000Z'),
     app: createApp({
       db: temp.db,
+      dataDir: temp.dir,
       blobs,
       resolver,
       logger,
       clock: () => testApp.now,
+      secretsKey: loadSecretsKey({ dataDir: temp.dir }, temp.db),
       enrollTokenTtlMs: options.enrollTokenTtlMs ?? 24 * 3_600_000,
       routes: options.routes ?? [],
+      routeDocs: options.routeDocs,
     }),
     api(path, { json, ...init } = {}) {
       const headers = new Headers(init.headers);

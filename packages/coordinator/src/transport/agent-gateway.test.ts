@@ -165,6 +165,22 @@ describe('AgentGateway', () => {
     expect(await hostOnline()).toBe(true);
   });
 
+  it('keeps a host whose pong came while the coordinator was stalled: a late heartbeat tick judges no one', async () => {
+    const agent = await connect(host.credential);
+    agent.send(HELLO);
+    await eventuallyOnline(true);
+    // Client and coordinator share this process: stalled right after a ping, the pong waits unread in the socket
+    // while the late heartbeat tick runs (timers run before I/O).
+    await once(agent.socket, 'ping');
+    const stalledUntil = Date.now() + HEARTBEAT_MS * 3;
+    while (Date.now() < stalledUntil) {
+      // busy: nothing else runs
+    }
+    await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS * 3));
+    expect(agent.socket.readyState).toBe(WebSocket.OPEN);
+    expect(await hostOnline()).toBe(true);
+  });
+
   it.each([
     ['in its envelope', JSON.stringify({ ...HELLO, v: PROTOCOL_VERSION + 1, protocolVersion: PROTOCOL_VERSION + 1 })],
     ['in the hello only', encodeFrame({ ...HELLO, protocolVersion: PROTOCOL_VERSION + 1 })],
@@ -272,14 +288,15 @@ describe('AgentGateway', () => {
       await eventuallyOnline(true);
       const sent = await upgrade(host.id);
       expect(sent.status).toBe(202);
-      const { version } = (await sent.json()) as { version: string; sent: boolean };
+      const { version, requested } = (await sent.json()) as { version: string; requested: boolean };
+      expect(requested).toBe(true);
       const command = await agent.next('upgrade-agent');
       expect(command).toMatchObject({ version, packageUrl: expect.stringMatching(/\/install\/agent\.tgz$/), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
       agent.send({ type: 'upgrade-status', version, state: 'refused', message: 'not a versioned install' });
       await vi.waitFor(async () => {
-        const shown = (await (await upgrade(host.id, 'GET')).json()) as { lastStatus: { state: string } | null };
-        expect(shown.lastStatus).toMatchObject({ state: 'refused' });
+        const shown = (await (await upgrade(host.id, 'GET')).json()) as { lastUpgrade: { state: string } | null };
+        expect(shown.lastUpgrade).toMatchObject({ state: 'refused', version, message: 'not a versioned install' });
       }, { timeout: 2000, interval: 10 });
     });
   });

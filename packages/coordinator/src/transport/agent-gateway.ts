@@ -15,11 +15,14 @@ import {
   type CoordinatorMessage,
   type EventResult,
   type HealthStatus,
+  type HookOutput,
   type HostMetricsSample,
   type UpgradeStatus,
 } from '@baton/shared';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { recordRefusal } from '../access/record-refusal.js';
+import { retryAfterSeconds, type RateLimiter } from '../http/rate-limit.js';
 import type { Database } from '../store/database.js';
 import { authenticateHost, listHosts, recordHostHello, setHostOnline } from '../store/hosts.js';
 
@@ -31,11 +34,22 @@ export interface GatewayHandlers {
   onHostMetrics(hostId: string, sample: HostMetricsSample): void;
   /** An agent's health-check verdict for one deployment (sent once per watch; not acknowledged). */
   onHealthStatus(hostId: string, status: HealthStatus): void;
+  /** An agent's answer to `upgrade-agent`, or its report of a failed upgrade it fell back from. */
+  onUpgradeStatus(hostId: string, status: UpgradeStatus): void;
+  /** Live hook output; returns false when the command is not this host's (the batch is then dropped). */
+  onHookOutput(hostId: string, output: HookOutput): boolean;
 }
 
 export interface GatewayOptions {
   readonly heartbeatIntervalMs: number;
+  /** The largest frame an agent may send (the socket is closed with 1009 past it); MAX_FRAME_BYTES by default. */
+  readonly maxFrameBytes?: number;
+  /** Refuses upgrades from an address over its rate; charges refused credentials (see http/rate-limit.ts). */
+  readonly rateLimiter?: RateLimiter;
 }
+
+/** A heartbeat tick this much later than the interval says the gateway itself was stalled, not the agents. */
+const STALLED_TICK_FACTOR = 1.5;
 
 interface Session {
   readonly socket: WebSocket;
@@ -45,7 +59,7 @@ interface Session {
 }
 
 export class AgentGateway {
-  private readonly server = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  private readonly server: WebSocketServer;
   private readonly sessions = new Map<string, Session>();
   /**
    * Hosts reported online (to the store and the runner) and not yet reported offline. A host stays here while
@@ -53,9 +67,8 @@ export class AgentGateway {
    */
   private readonly online = new Set<string>();
   private readonly heartbeat: NodeJS.Timeout;
+  private lastPingAt = Date.now();
   private handlers: GatewayHandlers | undefined;
-  /** Each host's answer to its last `upgrade-agent`, for `baton hosts upgrade` (lost on restart, which is fine: it retries). */
-  private readonly upgradeAnswers = new Map<string, UpgradeStatus>();
 
   constructor(
     httpServer: Server,
@@ -63,6 +76,7 @@ export class AgentGateway {
     private readonly logger: Logger,
     private readonly options: GatewayOptions,
   ) {
+    this.server = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? MAX_FRAME_BYTES });
     // No agent is connected to a gateway that is just starting: hosts still marked online were left so by a
     // previous coordinator process that ended (or was killed) with their sessions open.
     for (const host of listHosts(db)) if (host.online) setHostOnline(db, host.id, false, new Date());
@@ -80,15 +94,19 @@ export class AgentGateway {
     return this.sessions.get(hostId)?.ready ?? false;
   }
 
-  lastUpgradeStatus(hostId: string): UpgradeStatus | undefined {
-    return this.upgradeAnswers.get(hostId);
-  }
-
   send(hostId: string, message: CoordinatorMessage): boolean {
     const session = this.sessions.get(hostId);
     if (!session || session.socket.readyState !== session.socket.OPEN) return false;
     session.socket.send(encodeFrame(message));
     return true;
+  }
+
+  /**
+   * Ends a deregistered host's session (close code 4001). Its close handler reports it offline as usual; the
+   * agent's reconnects are refused, its credential no longer authenticating.
+   */
+  disconnect(hostId: string): void {
+    this.sessions.get(hostId)?.socket.close(4001, 'host deregistered');
   }
 
   async close(): Promise<void> {
@@ -102,10 +120,24 @@ export class AgentGateway {
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (request.url ?? '').split('?')[0];
     if (path !== AgentPaths.connect) return refuse(socket, 404, 'Not Found');
+    const address = request.socket.remoteAddress;
+    const waitMs = address === undefined ? 0 : (this.options.rateLimiter?.wait(address) ?? 0);
+    if (waitMs > 0) return refuse(socket, 429, 'Too Many Requests', `Retry-After: ${retryAfterSeconds(waitMs)}\r\n`);
     const credential = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     const host = credential ? authenticateHost(this.db, credential) : undefined;
     if (!host) {
-      this.logger.warn({ remote: request.socket.remoteAddress }, 'agent connection refused: bad credential');
+      this.logger.warn({ remote: address }, 'agent connection refused: bad credential');
+      if (address !== undefined) this.options.rateLimiter?.charge(address);
+      const forwardedFor = request.headers['x-forwarded-for'];
+      recordRefusal(this.db, {
+        channel: 'agent',
+        action: `GET ${AgentPaths.connect}`,
+        status: 401,
+        presented: credential,
+        address,
+        forwardedFor: Array.isArray(forwardedFor) ? forwardedFor.join(', ') : forwardedFor,
+        at: new Date(),
+      });
       return refuse(socket, 401, 'Unauthorized');
     }
     this.server.handleUpgrade(request, socket, head, (ws) => this.open(host.id, ws));
@@ -175,16 +207,27 @@ export class AgentGateway {
         if (message.healthy) log.info({ at: message.at }, 'agent self-check passed');
         else log.warn({ at: message.at, problems: message.problems }, `agent self-check failed: ${message.problems.join('; ')}`);
         return;
+      case 'hook-output':
+        if (this.handlers && !this.handlers.onHookOutput(hostId, message)) {
+          log.warn({ commandId: message.commandId }, 'hook output for a command of another host refused');
+        }
+        return;
       case 'upgrade-status':
-        this.upgradeAnswers.set(hostId, message);
         log.info({ version: message.version, state: message.state }, `agent upgrade: ${message.message}`);
+        this.handlers?.onUpgradeStatus(hostId, message);
         return;
     }
   }
 
   private pingAll(): void {
+    // A tick that comes late means this process was stalled (starved of CPU, a long pause): pongs that arrived
+    // meanwhile still wait unread in the sockets, because timers run before I/O. Silence proves nothing then;
+    // the sessions are pinged again and judged on the next tick.
+    const now = Date.now();
+    const stalled = now - this.lastPingAt > this.options.heartbeatIntervalMs * STALLED_TICK_FACTOR;
+    this.lastPingAt = now;
     for (const session of this.sessions.values()) {
-      if (!session.alive) {
+      if (!session.alive && !stalled) {
         session.socket.terminate();
         continue;
       }
@@ -213,6 +256,6 @@ function refuseProtocol(socket: WebSocket, version: unknown, log: Logger): void 
   socket.close(4000, `protocol ${String(version).slice(0, 16)} is not supported; this coordinator speaks ${PROTOCOL_VERSION}`);
 }
 
-function refuse(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+function refuse(socket: Duplex, status: number, reason: string, headers = ''): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${headers}Connection: close\r\nContent-Length: 0\r\n\r\n`);
 }

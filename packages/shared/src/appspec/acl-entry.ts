@@ -6,6 +6,7 @@
  * As in the reference agent, an access entry must name a user or group: the unnamed base entries (`u::rw`,
  * `g::r`, `o::r`) duplicate what `mode` sets, so they are refused. Default entries may be unnamed.
  */
+import { describeValue } from './describe-value.js';
 
 type AclEntryType = 'user' | 'group' | 'mask' | 'other';
 
@@ -48,12 +49,12 @@ function splitAclEntry(entry: string): AclEntry | undefined {
 /** The reason an ACL entry is refused, or undefined when it is acceptable. */
 export function findAclEntryProblem(entry: string): string | undefined {
   const parsed = splitAclEntry(entry);
-  if (parsed === undefined) return `"${entry}" is not a valid ACL entry`;
+  if (parsed === undefined) return `"${describeValue(entry)}" is not a valid ACL entry`;
   const { isDefault, type, name, perms } = parsed;
-  if ((type === 'mask' || type === 'other') && name !== '') return `"${entry}": ${type} entries take no name`;
+  if ((type === 'mask' || type === 'other') && name !== '') return `"${describeValue(entry)}": ${type} entries take no name`;
   if (!isDefault && type !== 'mask' && name === '') {
-    return `"${entry}" names no user or group; set base permissions with mode instead`;
+    return `"${describeValue(entry)}" names no user or group; set base permissions with mode instead`;
   }
-  if (!PERMS.test(perms)) return `"${entry}" has invalid permissions "${perms}"`;
+  if (!PERMS.test(perms)) return `"${describeValue(entry)}" has invalid permissions "${describeValue(perms)}"`;
   return undefined;
 }

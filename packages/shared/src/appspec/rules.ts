@@ -3,6 +3,7 @@
  * its own. They run in a fixed order and the first broken one is reported.
  */
 import { SCRIPTABLE_HOOKS } from '../lifecycle.js';
+import { describeValue } from './describe-value.js';
 import type { AppSpec, AppSpecOs } from './schema.js';
 
 /** Where in the appspec a rule is broken (a key path such as `files[0].destination`) and why. */
@@ -27,7 +28,7 @@ function checkDestinationsAbsolute(spec: AppSpec): AppSpecProblem | undefined {
   const mapping = spec.files[index];
   return mapping === undefined
     ? undefined
-    : { key: `files[${index}].destination`, reason: `must be an absolute path, not ${mapping.destination}` };
+    : { key: `files[${index}].destination`, reason: `must be an absolute path, not ${describeValue(mapping.destination)}` };
 }
 
 function checkPermissionsOnLinuxOnly(spec: AppSpec): AppSpecProblem | undefined {
@@ -47,7 +48,7 @@ function checkObjectsUnique(spec: AppSpec): AppSpecProblem | undefined {
     if (earlier !== undefined) {
       return {
         key: `permissions[${index}].object`,
-        reason: `${object} is already the object of permissions[${earlier}]; a path may have only one permission entry`,
+        reason: `${describeValue(object)} is already the object of permissions[${earlier}]; a path may have only one permission entry`,
       };
     }
     firstIndexOf.set(path, index);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { isReservedEvent, isScriptableHook, SCRIPTABLE_HOOKS, type ScriptableHook } from '../lifecycle.js';
 import { FileExistsBehavior } from '../protocol/common.js';
 import { findAclEntryProblem } from './acl-entry.js';
+import { describeValue } from './describe-value.js';
 
 export type AppSpecOs = 'linux' | 'windows';
 
@@ -52,8 +53,6 @@ export type AppSpec = {
 };
 
 export const DEFAULT_SCRIPT_TIMEOUT_SECONDS = 3600;
-
-const show = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
 /** YAML writes an absent value as an empty key, which reads as null: both count as missing. */
 const isMissing = (value: unknown): boolean => value === undefined || value === null;
@@ -125,13 +124,13 @@ const PermissionSchema = z.object(
     mode: optional(
       z
         .string(expecting('1 to 4 octal digits'))
-        .regex(OCTAL_MODE, { error: (issue) => `must be 1 to 4 octal digits, not ${show(issue.input)}` }),
+        .regex(OCTAL_MODE, { error: (issue) => `must be 1 to 4 octal digits, not ${describeValue(issue.input)}` }),
     ),
     acls: listOf(AclEntrySchema, 'a list of ACL entries'),
     context: optional(SeLinuxContextSchema),
     type: listOf(
       z.enum(['file', 'directory'], {
-        error: (issue) => `applies to files and directories only, not ${show(issue.input)}`,
+        error: (issue) => `applies to files and directories only, not ${describeValue(issue.input)}`,
       }),
       'a list of object types (file, directory)',
     ).transform((types): PermissionObjectType[] => (types.length > 0 ? types : ['file', 'directory'])),
@@ -154,7 +153,7 @@ const HookScriptSchema = z.object(
 
 const HookNameSchema = z.string().refine(isScriptableHook, {
   error: (issue) =>
-    isReservedEvent(show(issue.input))
+    isReservedEvent(describeValue(issue.input))
       ? 'is run by the system and takes no scripts'
       : `is not a lifecycle event that takes scripts (${SCRIPTABLE_HOOKS.join(', ')})`,
 });
@@ -191,18 +190,18 @@ export const AppSpecDocument = z
       error: (issue) =>
         isMissing(issue.input)
           ? 'missing version value'
-          : `invalid version value (${show(issue.input)}); the only valid value is 0.0`,
+          : `invalid version value (${describeValue(issue.input)}); the only valid value is 0.0`,
     }),
     os: z.enum(['linux', 'windows'], {
       error: (issue) =>
         isMissing(issue.input)
           ? 'missing os value'
-          : `unsupported operating system (${show(issue.input)}); expected linux or windows`,
+          : `unsupported operating system (${describeValue(issue.input)}); expected linux or windows`,
     }),
     files: listOf(FileMappingSchema, 'a list of source/destination mappings'),
     file_exists_behavior: optional(
       z.enum(FileExistsBehavior.options, {
-        error: (issue) => `must be DISALLOW, OVERWRITE or RETAIN, not ${show(issue.input)}`,
+        error: (issue) => `must be DISALLOW, OVERWRITE or RETAIN, not ${describeValue(issue.input)}`,
       }),
     ),
     permissions: listOf(PermissionSchema, 'a list of permissions'),

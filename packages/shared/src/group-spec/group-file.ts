@@ -9,6 +9,7 @@ import { AlarmSpec, MAX_ALARMS_PER_GROUP } from './alarm.js';
 import { HealthCheckSpec } from './health-check.js';
 import { Strategy } from './strategy.js';
 import { TrafficRouterSpec } from './traffic-router.js';
+import { TriggerList } from './trigger.js';
 
 export const AutoRollbackEvent = z.enum(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM', 'DEPLOYMENT_STOP_ON_REQUEST']);
 export type AutoRollbackEvent = z.infer<typeof AutoRollbackEvent>;
@@ -34,6 +35,8 @@ export const GroupFile = z
     alarms: z.array(AlarmSpec).max(MAX_ALARMS_PER_GROUP, `at most ${MAX_ALARMS_PER_GROUP} alarms per group`).default([]),
     autoRollback: z.object({ events: z.array(AutoRollbackEvent).default([]) }).strict().default({ events: [] }),
     outdatedInstances: OutdatedInstancesStrategy.default('UPDATE'),
+    /** Webhooks sent on deployment and instance events (docs/notifications.md). */
+    triggers: TriggerList.default([]),
   })
   .strict();
 export type GroupFile = z.output<typeof GroupFile>;

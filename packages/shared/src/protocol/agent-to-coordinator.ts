@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EventDiagnostics, HostFacts, IsoTime } from './common.js';
 import { HealthStatus, HostMetrics } from './health.js';
+import { HookOutput } from './hook-output.js';
 
 export const Hello = z.object({
   type: z.literal('hello'),
@@ -49,5 +50,5 @@ export const UpgradeStatus = z.object({
 });
 export type UpgradeStatus = z.infer<typeof UpgradeStatus>;
 
-export const AgentMessage = z.discriminatedUnion('type', [Hello, EventStarted, EventResult, HostMetrics, HealthStatus, SelfCheckReport, UpgradeStatus]);
+export const AgentMessage = z.discriminatedUnion('type', [Hello, EventStarted, EventResult, HostMetrics, HealthStatus, SelfCheckReport, UpgradeStatus, HookOutput]);
 export type AgentMessage = z.infer<typeof AgentMessage>;

@@ -30,6 +30,25 @@ export const EventDiagnostics = z.object({
 });
 export type EventDiagnostics = z.infer<typeof EventDiagnostics>;
 
+/** Bounds of what travels in one result: far below any frame limit, generous for people reading them. */
+export const DIAGNOSTIC_LIMITS = { message: 4096, scriptName: 1024, logTail: 16_384 } as const;
+
+/**
+ * Diagnostics cut to DIAGNOSTIC_LIMITS (the start of the message and script name, the end of the log tail), so a
+ * huge error message can never make a result too large to deliver — a result the coordinator refuses would be
+ * resent on every reconnect.
+ */
+export function boundDiagnostics(diagnostics: EventDiagnostics): EventDiagnostics {
+  const head = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+  const tail = (text: string, max: number) => (text.length <= max ? text : `…${text.slice(text.length - max + 1)}`);
+  return {
+    ...diagnostics,
+    message: head(diagnostics.message, DIAGNOSTIC_LIMITS.message),
+    ...(diagnostics.scriptName === undefined ? {} : { scriptName: head(diagnostics.scriptName, DIAGNOSTIC_LIMITS.scriptName) }),
+    logTail: tail(diagnostics.logTail, DIAGNOSTIC_LIMITS.logTail),
+  };
+}
+
 export const HostFacts = z.object({
   hostname: z.string(),
   platform: z.string(),

@@ -48,6 +48,14 @@ export const RunEvent = z.object({
   commandId: z.string(),
   event: LifecycleEventNameSchema,
   deployment: DeploymentContext,
+  /**
+   * The hook's variables: the application's, overridden by the group's (a host's own `env` setting overrides
+   * both). `secrets` holds the secret ones, disjoint from `variables`: the agent masks their values in every log
+   * and result. Both are added when the coordinator sends the command, never stored in its outbox. Absent from
+   * older coordinators, and for events that run no scripts.
+   */
+  variables: z.record(z.string(), z.string()).optional(),
+  secrets: z.record(z.string(), z.string()).optional(),
 });
 export type RunEvent = z.infer<typeof RunEvent>;
 

@@ -4,5 +4,6 @@ export * from './coordinator-to-agent.js';
 export * from './revision-source.js';
 export * from './agent-to-coordinator.js';
 export * from './health.js';
+export * from './hook-output.js';
 export * from './enrollment.js';
 export * from './parse.js';

@@ -6,11 +6,13 @@ import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { installService } from '../../service/install-service.js';
 import { formatSystemctl, isSystemdRunning, planStart, runSystemctl } from '../../service/systemd.js';
-import { stableBinPath } from '../../upgrade/versioned-install.js';
+import { installLauncher, launcherPath, locateVersionedInstall, stableBinPath } from '../../upgrade/versioned-install.js';
 import { failUsage } from './usage.js';
 
 export interface InstallFlags {
   coordinator: string;
+  caFile?: string;
+  coordinatorFingerprint?: string;
   enrollToken?: string;
   name?: string;
   tags?: string;
@@ -23,8 +25,11 @@ export const AGENT_BIN = fileURLToPath(new URL('../../../bin/baton-agent.js', im
 export async function install(flags: InstallFlags): Promise<void> {
   const root = flags.root ?? '';
   if (root === '' && process.getuid?.() !== 0) return failUsage(['install writes /etc and /var: run it as root (sudo)']);
+  const versioned = locateVersionedInstall(AGENT_BIN);
   const installed = await installService({
     coordinator: flags.coordinator,
+    ...(flags.caFile === undefined ? {} : { caFile: flags.caFile }),
+    ...(flags.coordinatorFingerprint === undefined ? {} : { coordinatorFingerprint: flags.coordinatorFingerprint }),
     ...(flags.enrollToken === undefined ? {} : { enrollToken: flags.enrollToken }),
     ...(flags.name === undefined ? {} : { name: flags.name }),
     ...(flags.tags === undefined ? {} : { tags: flags.tags }),
@@ -33,12 +38,15 @@ export async function install(flags: InstallFlags): Promise<void> {
     nodePath: process.execPath,
     // Through `current` in a versioned installation, so that an upgrade's link swap is what the unit runs.
     binPath: stableBinPath(AGENT_BIN),
+    launcherPath: versioned && launcherPath(versioned.prefix),
   });
   if (!installed.ok) {
     for (const problem of installed.error) process.stderr.write(`baton-agent: ${problem}\n`);
     process.exitCode = 1;
     return;
   }
+  // After the enrollment, like every other file: a refused token leaves nothing behind.
+  if (versioned) await installLauncher(versioned.prefix);
   const { hostId, newlyEnrolled, changed, config } = installed.value;
   const { layout } = config;
   process.stdout.write(
@@ -48,7 +56,9 @@ export async function install(flags: InstallFlags): Promise<void> {
   const commands = planStart(changed);
   if (root !== '' || !isSystemdRunning()) {
     const why = root === '' ? 'systemd is not running on this host' : `installed under --root ${root}`;
-    const foreground = `baton-agent run${root === '' ? '' : ` --root ${root}`}`;
+    const rootFlag = root === '' ? '' : ` --root ${root}`;
+    // The launcher restarts the agent after an upgrade and falls back from a broken one, as the unit does.
+    const foreground = versioned ? `node ${launcherPath(versioned.prefix)} run${rootFlag}` : `baton-agent run${rootFlag}`;
     process.stdout.write(
       `${why}, so the service was not started. To start it:\n` +
         commands.map((args) => `  ${formatSystemctl(args)}\n`).join('') +

@@ -9,6 +9,8 @@ export function registerHostCommands(program: Command): void {
     .command('install')
     .description('enroll this host, write agent.yml and a systemd unit, and start the agent as a service')
     .requiredOption('--coordinator <url>', 'coordinator base URL (http:// or https://)')
+    .option('--ca-file <file>', 'PEM file of the authority that signed the coordinator\'s certificate (instead of the system\'s)')
+    .option('--coordinator-fingerprint <sha256>', 'pin the coordinator\'s certificate: sha256:… as baton server --tls-self-signed prints it')
     .option('--enroll-token <token>', 'enrollment token (not needed when this host is already enrolled)')
     .option('--name <name>', 'host name shown by the coordinator (default: the hostname)')
     .option('--tags <k=v,...>', 'host tags, e.g. role=web,env=prod')

@@ -1,7 +1,7 @@
-import { parseDuration } from '@baton/shared';
 import type { CreatedEnrollmentTokenView, EnrollmentTokenView } from '../../http/views.js';
-import { CliError, type RegisterCommands } from '../context.js';
+import type { RegisterCommands } from '../context.js';
 import { formatTable } from '../format-table.js';
+import { parseTtlSeconds } from '../parse-ttl.js';
 
 const PATH = '/api/v1/enrollment-tokens';
 
@@ -42,12 +42,3 @@ export const registerEnrollTokenCommands: RegisterCommands = (program, context) 
       context.print(revoked, () => `revoked ${revoked.id}`);
     });
 };
-
-function parseTtlSeconds(text: string): number {
-  const parsed = parseDuration(text);
-  if (!parsed.ok) throw new CliError('INVALID_ARGUMENT', `--ttl: ${parsed.error}`);
-  if (parsed.value < 1000 || parsed.value % 1000 !== 0) {
-    throw new CliError('INVALID_ARGUMENT', `--ttl: must be a whole number of seconds, at least 1s`);
-  }
-  return parsed.value / 1000;
-}

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -8,25 +6,14 @@ import { startCliTestServer, type CliTestServer } from '../../testing/cli-test-s
 
 describe('baton group apply and get --yaml', () => {
   let t: CliTestServer;
-  let dir: string;
   beforeAll(async () => {
     t = await startCliTestServer();
-    dir = mkdtempSync(join(tmpdir(), 'baton-group-files-'));
     await t.baton('app', 'create', 'shop');
   });
-  afterAll(async () => {
-    await t.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const writeFile = (name: string, text: string): string => {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    return path;
-  };
+  afterAll(() => t.close());
 
   it('applies the example file, prints it back as a file, and re-applies that file unchanged', async () => {
-    const applied = await t.baton('group', 'apply', '-f', writeFile('web.yml', EXAMPLE_GROUP_FILE));
+    const applied = await t.baton('group', 'apply', '-f', t.writeFile('web.yml', EXAMPLE_GROUP_FILE));
     expect(applied.code).toBe(0);
     expect(applied.stdout).toMatch(/^created deployment group shop\/web \(dg-\w+\)\n$/);
     expect(applied.stderr.split('\n')).toEqual([
@@ -55,7 +42,7 @@ describe('baton group apply and get --yaml', () => {
       outdatedInstances: 'UPDATE',
     });
 
-    const reapplied = await t.baton('group', 'apply', '--file', writeFile('web-again.yml', first.stdout));
+    const reapplied = await t.baton('group', 'apply', '--file', t.writeFile('web-again.yml', first.stdout));
     expect(reapplied.stdout).toMatch(/^unchanged deployment group shop\/web /);
     const second = await t.baton('group', 'get', 'shop', 'web', '--yaml');
     expect(second.stdout).toBe(first.stdout);
@@ -63,7 +50,7 @@ describe('baton group apply and get --yaml', () => {
 
   it('reads JSON files too, and shows the strategy in text and lists', async () => {
     const file = { application: 'shop', name: 'api', hosts: { tags: [{ key: 'role', value: 'api', type: 'KEY_AND_VALUE' }] }, strategy: { type: 'rolling', rolling: { batches: '25%' } } };
-    const applied = await t.baton('--json', 'group', 'apply', '-f', writeFile('api.json', JSON.stringify(file)));
+    const applied = await t.baton('--json', 'group', 'apply', '-f', t.writeFile('api.json', JSON.stringify(file)));
     expect(JSON.parse(applied.stdout)).toMatchObject({ outcome: 'created', strategy: { type: 'rolling', rolling: { batches: '25%' } }, warnings: [] });
     const text = await t.baton('group', 'get', 'shop', 'api');
     expect(text.stdout).toContain('strategy: rolling\n');
@@ -74,15 +61,15 @@ describe('baton group apply and get --yaml', () => {
 
   it('reports refusals that name the field, unreadable files and malformed YAML', async () => {
     const badBake = EXAMPLE_GROUP_FILE.replace('bake: 30s, promote', 'bake: soon, promote');
-    expect(await t.baton('group', 'apply', '-f', writeFile('bad.yml', badBake))).toMatchObject({
+    expect(await t.baton('group', 'apply', '-f', t.writeFile('bad.yml', badBake))).toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/^error: VALIDATION_ERROR: strategy\.canary\.bake: expected a duration such as 30s/),
     });
-    expect(await t.baton('group', 'apply', '-f', join(dir, 'missing.yml'))).toMatchObject({
+    expect(await t.baton('group', 'apply', '-f', join(t.filesDir, 'missing.yml'))).toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/^error: INVALID_ARGUMENT: --file: cannot read .*missing\.yml/),
     });
-    expect(await t.baton('group', 'apply', '-f', writeFile('broken.yml', 'name: [web'))).toMatchObject({
+    expect(await t.baton('group', 'apply', '-f', t.writeFile('broken.yml', 'name: [web'))).toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/^error: INVALID_ARGUMENT: --file: .*broken\.yml is not valid YAML or JSON/),
     });

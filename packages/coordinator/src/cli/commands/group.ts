@@ -11,7 +11,7 @@ import {
   type MinimumHealthyHosts,
   type Result,
 } from '@baton/shared';
-import { Option } from 'commander';
+import { Option, type Command } from 'commander';
 import { parse, stringify } from 'yaml';
 import type { GroupSpecNotice } from '../../group-spec/check-group-spec.js';
 import type {
@@ -36,19 +36,11 @@ interface CreateOptions {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const groupsPath = (app: string) => `/api/v1/applications/${encodeURIComponent(app)}/deployment-groups`;
+const groupPath = (app: string, group: string) => `${groupsPath(app)}/${encodeURIComponent(group)}`;
 
-/**
- * `baton group create|apply|get|list`: deployment groups select hosts by tags. Flags cover the simple cases;
- * strategies, traffic routers, health checks and alarms are written in a group file (`apply -f`).
- */
-export const registerGroupCommands: RegisterCommands = (program, context) => {
-  const groups = program.command('group').description('manage deployment groups');
-
-  groups
-    .command('create')
-    .description('create a deployment group')
-    .argument('<app>', 'application name')
-    .argument('<group>', 'group name')
+/** The flags that set a group's settings, shared by `create` and `update`. */
+function withSettingsOptions(command: Command): Command {
+  return command
     .option('--tag <filter>', 'select hosts with any of these tags: key=value, key or =value (repeatable)', collect, [])
     .option('--tag-group <filters>', 'a group of a tag set: "k=v,k2"; hosts must match every group (repeatable)', collect, [])
     .addOption(new Option('--config <name>', 'deployment configuration, e.g. CodeDeployDefault.HalfAtATime').conflicts('minHealthy'))
@@ -63,18 +55,66 @@ export const registerGroupCommands: RegisterCommands = (program, context) => {
       new Option('--outdated-instances <rule>', 'hosts that join during a deployment: UPDATE them afterwards or IGNORE them').choices(
         OutdatedInstancesStrategy.options,
       ),
-    )
-    .action(async (app: string, name: string, options: CreateOptions) => {
-      const body = {
-        name,
-        hostSelector: toHostSelector(options),
-        ...toDeploymentConfig(options),
-        ...toAutoRollback(options),
-        ...(options.outdatedInstances ? { outdatedInstances: options.outdatedInstances } : {}),
-      };
-      const created = await context.client().post<DeploymentGroupWrittenView>(groupsPath(app), body);
-      printWarnings(context.io, created.warnings);
-      context.print(created, () => renderGroup(created));
+    );
+}
+
+/**
+ * `baton group create|update|delete|apply|get|list`: deployment groups select hosts by tags. Flags cover the simple cases;
+ * strategies, traffic routers, health checks and alarms are written in a group file (`apply -f`).
+ */
+export const registerGroupCommands: RegisterCommands = (program, context) => {
+  const groups = program.command('group').description('manage deployment groups');
+
+  withSettingsOptions(
+    groups
+      .command('create')
+      .description('create a deployment group')
+      .argument('<app>', 'application name')
+      .argument('<group>', 'group name'),
+  ).action(async (app: string, name: string, options: CreateOptions) => {
+    const body = {
+      name,
+      hostSelector: toHostSelector(options),
+      ...toDeploymentConfig(options),
+      ...toAutoRollback(options),
+      ...(options.outdatedInstances ? { outdatedInstances: options.outdatedInstances } : {}),
+    };
+    const created = await context.client().post<DeploymentGroupWrittenView>(groupsPath(app), body);
+    printWarnings(context.io, created.warnings);
+    context.print(created, () => renderGroup(created));
+  });
+
+  withSettingsOptions(
+    groups
+      .command('update')
+      .description('change the settings given by flags (the others are kept), or rename the group with --name')
+      .argument('<app>', 'application name')
+      .argument('<group>', 'group name')
+      .option('--name <new-name>', 'rename the group'),
+  ).action(async (app: string, name: string, options: CreateOptions & { name?: string }) => {
+    const selects = options.tag.length > 0 || options.tagGroup.length > 0;
+    const changesRollback = options.autoRollback !== undefined || options.autoRollbackEvents !== undefined;
+    const body = {
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...(selects ? { hostSelector: toHostSelector(options) } : {}),
+      ...toDeploymentConfig(options),
+      ...(changesRollback ? toAutoRollback(options) : {}),
+      ...(options.outdatedInstances ? { outdatedInstances: options.outdatedInstances } : {}),
+    };
+    if (Object.keys(body).length === 0) throw new CliError('INVALID_ARGUMENT', 'nothing to change: give --name or a setting flag');
+    const updated = await context.client().patch<DeploymentGroupWrittenView>(groupPath(app, name), body);
+    printWarnings(context.io, updated.warnings);
+    context.print(updated, () => renderGroup(updated));
+  });
+
+  groups
+    .command('delete')
+    .description('delete a deployment group (refused while one of its deployments is unfinished; its history stays)')
+    .argument('<app>', 'application name')
+    .argument('<group>', 'group name')
+    .action(async (app: string, name: string) => {
+      await context.client().delete(groupPath(app, name));
+      context.print({ deleted: `${app}/${name}` }, () => `deleted deployment group ${app}/${name}`);
     });
 
   groups
@@ -85,7 +125,12 @@ export const registerGroupCommands: RegisterCommands = (program, context) => {
       const groupFile = unwrap('--file', await readGroupFile(options.file));
       const applied = await context.client().put<GroupFileAppliedView>('/api/v1/group-files', groupFile);
       printWarnings(context.io, applied.warnings);
-      context.print(applied, () => `${applied.outcome} deployment group ${applied.applicationName}/${applied.name} (${applied.deploymentGroupId})`);
+      context.print(applied, () =>
+        [
+          `${applied.outcome} deployment group ${applied.applicationName}/${applied.name} (${applied.deploymentGroupId})`,
+          ...applied.triggerSecrets.map((made) => `signing secret of trigger ${made.trigger} (${made.secretRef}), shown only now: ${made.secret}`),
+        ].join('\n'),
+      );
     });
 
   groups
@@ -95,7 +140,7 @@ export const registerGroupCommands: RegisterCommands = (program, context) => {
     .argument('<group>', 'group name')
     .option('--yaml', 'print the group as a file that `baton group apply -f` accepts')
     .action(async (app: string, name: string, options: { yaml?: boolean }) => {
-      const group = await context.client().get<DeploymentGroupDetailView>(`${groupsPath(app)}/${encodeURIComponent(name)}`);
+      const group = await context.client().get<DeploymentGroupDetailView>(groupPath(app, name));
       if (options.yaml) context.io.stdout(stringify(toGroupFile(group)));
       else context.print(group, () => renderGroup(group));
     });

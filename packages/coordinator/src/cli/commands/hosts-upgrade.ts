@@ -1,25 +1,16 @@
 /**
  * `baton hosts upgrade [--group APP/GROUP] [--batch N]`: upgrades connected agents to the package this coordinator
- * serves, a batch at a time. Each batch must come back (reconnect with the new version) before the next starts;
- * a host that does not within the timeout stops the rollout, so a broken version never spreads past one batch.
- * Hosts in an active deployment are skipped (the coordinator refuses them), to be upgraded by a later run.
+ * serves, a batch at a time. A host with lifecycle work is upgraded once that work ends (the coordinator holds the
+ * request); each batch must come back (reconnect with the new version) before the next starts, and a host that
+ * fails or does not come back within the timeout stops the rollout, so a broken version never spreads past one
+ * batch (its hosts fall back to their previous version on their own).
  */
+import type { HostUpgradeView, UpgradeRequestedView } from '../../http/routes/host-upgrade.js';
 import type { HostView } from '../../http/views.js';
 import { ApiClientError, type ApiClient } from '../api-client.js';
 import { CliError, type CliContext } from '../context.js';
 import { formatTable } from '../format-table.js';
 import type { Command } from 'commander';
-
-interface UpgradeSent {
-  readonly version: string;
-  readonly sent: boolean;
-}
-
-interface UpgradeProgress {
-  readonly agentVersion: string | null;
-  readonly online: boolean;
-  readonly lastStatus: { version: string; state: 'starting' | 'refused' | 'failed'; message: string } | null;
-}
 
 export type HostOutcome = 'upgraded' | 'already current' | 'skipped' | 'refused' | 'failed' | 'timed out';
 
@@ -37,7 +28,7 @@ export interface UpgradeOptions {
   readonly progress: (line: string) => void;
 }
 
-/** Upgrades `hosts` batch by batch; stops after the first batch in which a host timed out. */
+/** Upgrades `hosts` batch by batch; stops after the first batch in which a host failed or timed out. */
 export async function upgradeHosts(client: ApiClient, hosts: readonly HostView[], options: UpgradeOptions): Promise<HostUpgradeResult[]> {
   const results: HostUpgradeResult[] = [];
   for (let start = 0; start < hosts.length; start += options.batch) {
@@ -46,7 +37,7 @@ export async function upgradeHosts(client: ApiClient, hosts: readonly HostView[]
     const outcomes = await Promise.all(batch.map((host) => upgradeHost(client, host, options)));
     for (const result of outcomes) options.progress(`  ${result.name}: ${result.outcome}${result.detail === '' ? '' : ` (${result.detail})`}`);
     results.push(...outcomes);
-    if (outcomes.some((result) => result.outcome === 'timed out')) {
+    if (outcomes.some((result) => result.outcome === 'timed out' || result.outcome === 'failed')) {
       options.progress('stopping: a host did not come back with the new version (it falls back to its previous one)');
       break;
     }
@@ -54,26 +45,38 @@ export async function upgradeHosts(client: ApiClient, hosts: readonly HostView[]
   return results;
 }
 
+/**
+ * Asks for one host's upgrade and follows it. The timeout runs from the moment the upgrade is sent: waiting for
+ * the host's lifecycle work to end (a long deployment) does not count against it.
+ */
 async function upgradeHost(client: ApiClient, host: HostView, options: UpgradeOptions): Promise<HostUpgradeResult> {
   const path = `/api/v1/hosts/${encodeURIComponent(host.hostId)}/upgrade`;
   const result = (outcome: HostOutcome, detail = ''): HostUpgradeResult => ({ hostId: host.hostId, name: host.name, outcome, detail });
-  let sent: UpgradeSent;
+  let asked: UpgradeRequestedView;
   try {
-    sent = await client.post<UpgradeSent>(path);
+    asked = await client.post<UpgradeRequestedView>(path);
   } catch (error) {
-    if (error instanceof ApiClientError && (error.code === 'HOST_BUSY' || error.code === 'HOST_OFFLINE')) return result('skipped', error.message);
+    if (error instanceof ApiClientError && error.code === 'HOST_OFFLINE') return result('skipped', error.message);
     throw error;
   }
-  if (!sent.sent) return result('already current', sent.version);
-  const deadline = Date.now() + options.timeoutMs;
-  while (Date.now() < deadline) {
+  if (!asked.requested) return result('already current', asked.version);
+  let deadline: number | undefined;
+  let saidWaiting = false;
+  for (;;) {
     await new Promise((resolve) => setTimeout(resolve, options.pollMs));
-    const progress = await client.get<UpgradeProgress>(path);
-    if (progress.online && progress.agentVersion === sent.version) return result('upgraded', sent.version);
-    const answer = progress.lastStatus;
-    if (answer?.version === sent.version && (answer.state === 'refused' || answer.state === 'failed')) return result(answer.state, answer.message);
+    const progress = await client.get<HostUpgradeView>(path);
+    const upgrade = progress.lastUpgrade;
+    if (upgrade?.version !== asked.version) return result('failed', 'the upgrade was replaced by another request');
+    if (upgrade.state === 'upgraded' || (progress.online && progress.agentVersion === asked.version)) return result('upgraded', asked.version);
+    if (upgrade.state === 'refused' || upgrade.state === 'failed') return result(upgrade.state, upgrade.message);
+    if (upgrade.state === 'waiting') {
+      if (!saidWaiting) options.progress(`  ${host.name}: waiting for its lifecycle events to end`);
+      saidWaiting = true;
+      continue;
+    }
+    deadline ??= Date.now() + options.timeoutMs;
+    if (Date.now() > deadline) return result('timed out', `not back on ${asked.version} within ${options.timeoutMs / 1000} s`);
   }
-  return result('timed out', `not back on ${sent.version} within ${options.timeoutMs / 1000} s`);
 }
 
 export function registerHostUpgradeCommand(hosts: Command, context: CliContext): void {
@@ -82,7 +85,7 @@ export function registerHostUpgradeCommand(hosts: Command, context: CliContext):
     .description('upgrade agents to the version this coordinator serves, a batch at a time')
     .option('--group <app/group>', 'only the hosts of this deployment group')
     .option('--batch <n>', 'hosts upgraded at once (default 1)', '1')
-    .option('--timeout <seconds>', 'how long each host has to come back with the new version (default 180)', '180')
+    .option('--timeout <seconds>', 'how long each host has, once sent its upgrade, to come back with the new version (default 180)', '180')
     .action(async (flags: { group?: string; batch: string; timeout: string }) => {
       const batch = positiveInteger(flags.batch, '--batch');
       const timeoutMs = positiveInteger(flags.timeout, '--timeout') * 1000;
@@ -92,7 +95,8 @@ export function registerHostUpgradeCommand(hosts: Command, context: CliContext):
       if (online.length < all.length) context.io.stderr(`${all.length - online.length} offline host(s) left out\n`);
       const results = await upgradeHosts(client, online, { batch, timeoutMs, pollMs: 1000, progress: (line) => context.io.stderr(`${line}\n`) });
       context.print(results, () => formatTable(['name', 'host id', 'outcome', 'detail'], results.map((r) => [r.name, r.hostId, r.outcome, r.detail])));
-      if (results.some((r) => r.outcome === 'failed' || r.outcome === 'timed out')) process.exitCode = 1;
+      const failed = results.filter((r) => r.outcome === 'failed' || r.outcome === 'timed out');
+      if (failed.length > 0) throw new CliError('UPGRADE_FAILED', `${failed.map((r) => r.name).join(', ')} did not upgrade; see above`);
     });
 }
 

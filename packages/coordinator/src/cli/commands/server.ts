@@ -3,6 +3,7 @@ import { CliError, type RegisterCommands } from '../context.js';
 
 interface ServerOptions {
   dataDir: string;
+  secretsKeyFile?: string;
   listen: string;
   tlsCert?: string;
   tlsKey?: string;
@@ -15,7 +16,17 @@ interface ServerOptions {
   maxBundleSize?: string;
   maxBundleEntries?: string;
   maxUnpackedSize?: string;
+  maxCompressionRatio?: string;
+  maxRequestBody?: string;
+  maxFrameSize?: string;
+  rateLimit?: string;
+  rateLimitBurst?: string;
   revisionFetchTimeout?: string;
+  logRetention?: string;
+  webhookAttempts?: string;
+  webhookBackoff?: string;
+  webhookTimeout?: string;
+  metricsToken?: string;
   s3Endpoint?: string;
   s3Region?: string;
   s3PathStyle?: boolean;
@@ -35,6 +46,7 @@ export const registerServerCommand: RegisterCommands = (program, context) => {
     .command('server')
     .description('run the coordinator')
     .addOption(new Option('--data-dir <dir>', 'database, bundles and admin token').env('BATON_DATA_DIR').makeOptionMandatory())
+    .addOption(new Option('--secrets-key-file <file>', 'the key sealing secret variables (default: <data-dir>/secrets.key, created on first start)').env('BATON_SECRETS_KEY_FILE'))
     .addOption(new Option('--listen <host:port>', 'address to serve on').env('BATON_LISTEN').default('127.0.0.1:7070'))
     .addOption(new Option('--tls-cert <file>', 'serve HTTPS/WSS with this certificate (PEM)').env('BATON_TLS_CERT'))
     .addOption(new Option('--tls-key <file>', 'the private key of --tls-cert (PEM)').env('BATON_TLS_KEY'))
@@ -47,7 +59,17 @@ export const registerServerCommand: RegisterCommands = (program, context) => {
     .option('--max-bundle-size <bytes>', 'largest bundle stored, from any source (default 1 GiB)')
     .option('--max-bundle-entries <count>', 'most entries in a bundle (default 100000)')
     .option('--max-unpacked-size <bytes>', 'largest unpacked size of a bundle (default 4 GiB)')
+    .option('--max-compression-ratio <ratio>', 'largest unpacked-to-archive size ratio of a bundle past 64 MiB unpacked (default 300)')
+    .option('--max-request-body <bytes>', 'largest API request body; bundle uploads have --max-bundle-size (default 1 MiB)')
+    .option('--max-frame-size <bytes>', 'largest WebSocket frame from an agent (default 1 MiB, which agents need)')
+    .option('--rate-limit <per-second>', 'requests per second per client address, sustained; 0 turns the limit off (default 200)')
+    .option('--rate-limit-burst <count>', 'requests per client address at once after a quiet spell (default 2000)')
     .option('--revision-fetch-timeout <duration>', 'limit for fetching one S3 object, Git commit or URL (default 10m)')
+    .option('--log-retention <duration>', 'how long hook output is kept after its deployment ended (default 30d)')
+    .option('--webhook-attempts <count>', "attempts to deliver one trigger's webhook, the first included (default 5)")
+    .option('--webhook-backoff <duration>', 'delay before the first webhook retry, doubling after (default 10s)')
+    .option('--webhook-timeout <duration>', 'limit of one webhook attempt (default 10s)')
+    .addOption(new Option('--metrics-token <token>', 'require this bearer token on GET /metrics (open by default)').env('BATON_METRICS_TOKEN'))
     .addOption(new Option('--s3-endpoint <url>', 'S3-compatible endpoint (MinIO, Ceph); AWS by default').env('BATON_S3_ENDPOINT'))
     .addOption(new Option('--s3-region <region>', 'S3 region (default us-east-1)').env('BATON_S3_REGION'))
     .option('--s3-path-style', 'address buckets by path (most S3-compatible stores)')
@@ -62,14 +84,15 @@ export const registerServerCommand: RegisterCommands = (program, context) => {
     .action(async (options: ServerOptions) => {
       // The server's modules (SQLite, the engine, the HTTP stack) load only for this command: every other
       // command is a small API client and starts fast.
-      const [{ parseServerConfig }, { createLogger }, { deploymentService }, { startServer, StartupError }] = await Promise.all([
+      const [{ parseServerConfig }, { createLogger }, { SERVER_SERVICES }, { startServer, StartupError }] = await Promise.all([
         import('../../config.js'),
         import('../../logger.js'),
-        import('../../runner/deployment-service.js'),
+        import('../../server-services.js'),
         import('../../server.js'),
       ]);
       const config = parseServerConfig({
         dataDir: options.dataDir,
+        secretsKeyFile: options.secretsKeyFile,
         listen: options.listen,
         tlsCertFile: options.tlsCert,
         tlsKeyFile: options.tlsKey,
@@ -82,7 +105,18 @@ export const registerServerCommand: RegisterCommands = (program, context) => {
         maxUploadBytes: options.maxBundleSize,
         maxBundleEntries: options.maxBundleEntries,
         maxUnpackedBytes: options.maxUnpackedSize,
+        maxCompressionRatio: options.maxCompressionRatio,
+        maxRequestBodyBytes: options.maxRequestBody,
+        maxFrameBytes: options.maxFrameSize,
+        rateLimit: withoutUndefined({ perSecond: options.rateLimit, burst: options.rateLimitBurst }),
         revisionFetchTimeoutMs: options.revisionFetchTimeout,
+        logRetentionMs: options.logRetention,
+        webhooks: withoutUndefined({
+          attempts: options.webhookAttempts,
+          initialBackoffMs: options.webhookBackoff,
+          timeoutMs: options.webhookTimeout,
+        }),
+        metricsToken: options.metricsToken,
         s3: withoutUndefined({
           endpoint: options.s3Endpoint,
           region: options.s3Region,
@@ -103,7 +137,7 @@ export const registerServerCommand: RegisterCommands = (program, context) => {
       const server = await startServer(config.value, {
         logger: createLogger(config.value.logLevel),
         print: (line) => context.io.stdout(`${line}\n`),
-        services: [deploymentService],
+        services: SERVER_SERVICES,
       }).catch((error: unknown) => {
         throw error instanceof StartupError ? new CliError(error.code, error.message) : error;
       });

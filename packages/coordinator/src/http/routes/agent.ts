@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { AgentPaths, EnrollRequest, Sha256Hex, type EnrollResponse } from '@baton/shared';
 import type { Hono } from 'hono';
+import { recordRefusal, refusalOf } from '../../access/record-refusal.js';
 import { verifyEnrollmentToken } from '../../store/enrollment-tokens.js';
 import { authenticateHost, enrollHost, type Host } from '../../store/hosts.js';
 import { bearerAuth } from '../bearer-auth.js';
@@ -11,7 +12,8 @@ import type { AppDeps } from '../route-module.js';
 
 /**
  * The agent-facing HTTP endpoints. They use no admin token: enrollment proves itself with an enrollment
- * token in the body, downloads with the host's own credential as bearer.
+ * token in the body, downloads with the host's own credential as bearer. Every refused credential is recorded in
+ * the audit log.
  */
 export function mountAgentRoutes(app: Hono, { db, blobs, clock, logger }: AppDeps): void {
   /** An enrollment token is reusable by any number of hosts until it expires or is revoked. */
@@ -19,6 +21,7 @@ export function mountAgentRoutes(app: Hono, { db, blobs, clock, logger }: AppDep
     const request = await readJsonBody(c, EnrollRequest);
     const now = clock();
     if (!verifyEnrollmentToken(db, request.token, now)) {
+      recordRefusal(db, refusalOf(c, { channel: 'agent', status: 401, presented: request.token, at: now }));
       throw new ApiError(401, 'UNAUTHENTICATED', 'the enrollment token is unknown, expired or revoked');
     }
     const { host, credential } = enrollHost(db, request, now);
@@ -27,7 +30,11 @@ export function mountAgentRoutes(app: Hono, { db, blobs, clock, logger }: AppDep
   });
 
   /** Streams a bundle; `Range: bytes=N-` resumes an interrupted download with 206. */
-  const hostAuth = bearerAuth<'host', Host>('host', (credential) => authenticateHost(db, credential));
+  const hostAuth = bearerAuth<'host', Host>(
+    'host',
+    (credential) => authenticateHost(db, credential),
+    (c, presented) => recordRefusal(db, refusalOf(c, { channel: 'agent', status: 401, presented, at: clock() })),
+  );
   app.get(AgentPaths.revision(':sha256'), hostAuth, async (c) => {
     // The path comes from AgentPaths, so Hono cannot infer the parameter from a literal.
     const sha256 = c.req.param('sha256') ?? '';

@@ -8,14 +8,19 @@ import {
 } from '@baton/shared';
 import { z } from 'zod';
 import { checkGroupSpec, type CheckedGroupSpec, type GroupSpecNotice } from '../../group-spec/check-group-spec.js';
+import { formatTrigger } from '../../group-spec/format-group-spec.js';
+import { resolveGroupFileTriggers } from '../../notifications/trigger-secrets.js';
+import { listTriggers, replaceTriggers } from '../../notifications/trigger-store.js';
 import type { Application } from '../../store/applications.js';
 import type { Database } from '../../store/database.js';
 import {
   applyDeploymentGroup,
   createDeploymentGroup,
   DEFAULT_GROUP_SPEC,
+  deleteDeploymentGroup,
   listDeploymentGroups,
   listHostsForGroup,
+  renameDeploymentGroup,
   updateDeploymentGroup,
   type DeploymentGroup,
   type DeploymentGroupSettings,
@@ -25,6 +30,8 @@ import { ApiError } from '../errors.js';
 import { requireApplication, requireDeploymentGroup } from '../lookups.js';
 import { readJsonBody } from '../request-body.js';
 import type { RouteModule } from '../route-module.js';
+import { AppParams, GroupParams } from '../openapi/path-params.js';
+import type { RouteDoc } from '../openapi/route-doc.js';
 import { ResourceName } from '../schemas.js';
 import {
   toDeploymentGroupView,
@@ -49,7 +56,7 @@ const notBoth = (body: { autoRollback?: boolean | undefined; autoRollbackEvents?
   body.autoRollback === undefined || body.autoRollbackEvents === undefined;
 const NOT_BOTH = { path: ['autoRollback'], message: 'give autoRollback or autoRollbackEvents, not both' };
 
-const CreateGroup = z
+export const CreateGroup = z
   .object({
     name: ResourceName,
     hostSelector: HostSelector,
@@ -65,24 +72,27 @@ const CreateGroup = z
   .refine(notBoth, NOT_BOTH);
 
 /** Fields left out keep their value; `trafficRouter: null` removes the router. */
-const UpdateGroup = z
-  .object({
-    hostSelector: HostSelector.optional(),
-    deploymentConfig: file.deploymentConfig.removeDefault().optional(),
-    strategy: file.strategy.removeDefault().optional(),
-    trafficRouter: TrafficRouterSpec.nullish(),
-    healthChecks: file.healthChecks.removeDefault().optional(),
-    alarms: file.alarms.removeDefault().optional(),
-    ...AutoRollbackFields,
-    outdatedInstances: file.outdatedInstances.removeDefault().optional(),
-  })
+const UpdateGroupFields = {
+  hostSelector: HostSelector.optional(),
+  deploymentConfig: file.deploymentConfig.removeDefault().optional(),
+  strategy: file.strategy.removeDefault().optional(),
+  trafficRouter: TrafficRouterSpec.nullish(),
+  healthChecks: file.healthChecks.removeDefault().optional(),
+  alarms: file.alarms.removeDefault().optional(),
+  ...AutoRollbackFields,
+  outdatedInstances: file.outdatedInstances.removeDefault().optional(),
+};
+export const UpdateGroup = z.object(UpdateGroupFields).strict().refine(notBoth, NOT_BOTH);
+/** A PATCH may also rename the group (its deployments follow it: they refer to its id). */
+export const PatchGroup = z
+  .object({ name: ResourceName.optional(), ...UpdateGroupFields })
   .strict()
   .refine(notBoth, NOT_BOTH);
 
 /** A whole group file; its name appears in URL paths, so it is held to the API's names. */
-const ApplyGroupFile = GroupFile.extend({ name: ResourceName });
+export const ApplyGroupFile = GroupFile.extend({ name: ResourceName });
 
-export const deploymentGroupRoutes: RouteModule = (api, { db, clock }) => {
+export const deploymentGroupRoutes: RouteModule = (api, { db, clock, secretsKey }) => {
   const base = '/applications/:app/deployment-groups';
 
   api.post(base, async (c) => {
@@ -118,16 +128,50 @@ export const deploymentGroupRoutes: RouteModule = (api, { db, clock }) => {
     return c.json(toDetailView(db, group, application));
   });
 
+  /**
+   * PUT and PATCH both change only the fields given; PATCH may also rename the group. The rename and the
+   * settings are written in one transaction, so a refused rename changes nothing.
+   */
+  const update = (application: Application, groupName: string, body: z.output<typeof PatchGroup>): DeploymentGroupWrittenView => {
+    // From here on nothing awaits, so no other request can change the group between the check and the write.
+    const group = requireDeploymentGroup(db, application, groupName);
+    const changes = toChanges(body);
+    const warnings = checkSettings(db, { ...group, ...changes });
+    const updated = db.transaction(() => {
+      if (body.name !== undefined && body.name !== group.name) {
+        const renamed = renameDeploymentGroup(db, group.id, body.name, clock());
+        if (!renamed.ok) {
+          throw new ApiError(409, 'ALREADY_EXISTS', `deployment group '${body.name}' of application '${application.name}' already exists`);
+        }
+      }
+      return updateDeploymentGroup(db, group.id, changes, clock());
+    })();
+    if (!updated) throw new Error(`deployment group ${group.id} vanished during its update`);
+    return { ...toDetailView(db, updated, application), warnings };
+  };
+
   api.put(`${base}/:group`, async (c) => {
     const application = requireApplication(db, c.req.param('app'));
     const body = await readJsonBody(c, UpdateGroup);
-    // From here on nothing awaits, so no other request can change the group between the check and the write.
+    return c.json(update(application, c.req.param('group'), body));
+  });
+
+  api.patch(`${base}/:group`, async (c) => {
+    const application = requireApplication(db, c.req.param('app'));
+    const body = await readJsonBody(c, PatchGroup);
+    return c.json(update(application, c.req.param('group'), body));
+  });
+
+  /** Refused (409 CONFLICT) while a deployment of the group is unfinished; its deployments stay readable by id. */
+  api.delete(`${base}/:group`, (c) => {
+    const application = requireApplication(db, c.req.param('app'));
     const group = requireDeploymentGroup(db, application, c.req.param('group'));
-    const changes = toChanges(body);
-    const warnings = checkSettings(db, { ...group, ...changes });
-    const updated = updateDeploymentGroup(db, group.id, changes, clock());
-    if (!updated) throw new Error(`deployment group ${group.id} vanished during its update`);
-    return c.json<DeploymentGroupWrittenView>({ ...toDetailView(db, updated, application), warnings });
+    const deleted = deleteDeploymentGroup(db, group.id, clock());
+    if (!deleted.ok) {
+      const message = `deployment group '${group.name}' has ${deleted.error.count} unfinished deployment(s); stop them or wait for them to finish`;
+      throw new ApiError(409, 'CONFLICT', message);
+    }
+    return c.body(null, 204);
   });
 
   /** `baton group apply -f`: creates the group the file names (201) or replaces all its settings (200). */
@@ -144,15 +188,21 @@ export const deploymentGroupRoutes: RouteModule = (api, { db, clock }) => {
       autoRollbackEvents: body.autoRollback.events,
       outdatedInstances: body.outdatedInstances,
     };
-    const warnings = checkSettings(db, settings);
-    const { group, outcome } = applyDeploymentGroup(db, { applicationId: application.id, name: body.name, ...settings }, clock());
-    const view: GroupFileAppliedView = { ...toDetailView(db, group, application), warnings, outcome };
+    const warnings = checkSettings(db, { ...settings, triggers: body.triggers });
+    const triggers = resolveGroupFileTriggers(db, secretsKey, application.id, body.name, body.triggers);
+    if (!triggers.ok) throw new ApiError(400, 'VALIDATION_ERROR', `${triggers.error.field}: ${triggers.error.message}`);
+    const { group, outcome } = db.transaction(() => {
+      const applied = applyDeploymentGroup(db, { applicationId: application.id, name: body.name, ...settings }, clock());
+      const triggersChanged = replaceTriggers(db, applied.group.id, triggers.value.triggers, clock());
+      return triggersChanged && applied.outcome === 'unchanged' ? { ...applied, outcome: 'updated' as const } : applied;
+    })();
+    const view: GroupFileAppliedView = { ...toDetailView(db, group, application), warnings, outcome, triggerSecrets: triggers.value.generated };
     return c.json(view, outcome === 'created' ? 201 : 200);
   });
 };
 
 /** Only the keys the body gives, so the store keeps the others. */
-function toChanges(body: z.output<typeof UpdateGroup>): Partial<DeploymentGroupSettings> {
+function toChanges(body: z.output<typeof PatchGroup>): Partial<DeploymentGroupSettings> {
   const events = toAutoRollbackEvents(body);
   return {
     ...(body.hostSelector ? { hostSelector: body.hostSelector } : {}),
@@ -190,4 +240,42 @@ function checkSettings(db: Database, spec: CheckedGroupSpec): readonly GroupSpec
 const toDetailView = (db: Database, group: DeploymentGroup, application: Application): DeploymentGroupDetailView => ({
   ...toDeploymentGroupView(group, application),
   hosts: listHostsForGroup(db, group).map(toHostView),
+  triggers: listTriggers(db, group.id).map(formatTrigger),
 });
+
+const tag = 'deployment groups';
+const groupPath = '/applications/{app}/deployment-groups/{group}';
+export const deploymentGroupRouteDocs: readonly RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/applications/{app}/deployment-groups',
+    summary: 'Create a deployment group',
+    tag,
+    permission: 'administer',
+    params: AppParams,
+    body: CreateGroup,
+    status: 201,
+  },
+  { method: 'get', path: '/applications/{app}/deployment-groups', summary: "List an application's deployment groups", tag, permission: 'read', params: AppParams },
+  { method: 'get', path: groupPath, summary: 'Get a deployment group with the hosts it matches', tag, permission: 'read', params: GroupParams },
+  { method: 'put', path: groupPath, summary: 'Change the settings given (the others are kept)', tag, permission: 'administer', params: GroupParams, body: UpdateGroup },
+  {
+    method: 'patch',
+    path: groupPath,
+    summary: 'Change the settings given, or rename the group',
+    tag,
+    permission: 'administer',
+    params: GroupParams,
+    body: PatchGroup,
+  },
+  {
+    method: 'delete',
+    path: groupPath,
+    summary: 'Delete a deployment group (409 CONFLICT while a deployment of it is unfinished)',
+    tag,
+    permission: 'administer',
+    params: GroupParams,
+    status: 204,
+  },
+  { method: 'put', path: '/group-files', summary: 'Apply a group file: create the group (201) or replace its settings', tag, permission: 'administer', body: ApplyGroupFile },
+];

@@ -1,19 +1,22 @@
-import { DeploymentStatus, FileExistsBehavior, Strategy } from '@baton/shared';
+import { DeploymentStatus, FileExistsBehavior, Strategy, type Result } from '@baton/shared';
 import { z } from 'zod';
+import { visibleApplicationIds } from '../../access/visible-applications.js';
 import { formatStrategy } from '../../group-spec/format-group-spec.js';
 import type { EngineRunner } from '../../runner/engine-runner.js';
 import { getDeploymentGroupByName } from '../../store/deployment-groups.js';
 import { queryDeployments, readDeployment } from '../../store/deployment-read-model.js';
-import { getDeployment } from '../../store/deployments.js';
+import { getDeployment, type DeploymentRecord, type InsertRefusal } from '../../store/deployments.js';
 import { insertFailedDeployment } from '../../store/failed-deployment.js';
 import { getRevision, recordUnresolvedRevision } from '../../store/revisions.js';
 import { RevisionLocation } from '../../revisions/revision-location.js';
 import { ApiError } from '../errors.js';
 import { requireApplication, requireDeploymentGroup } from '../lookups.js';
 import { readJsonBody } from '../request-body.js';
+import { GroupParams, IdParams } from '../openapi/path-params.js';
+import type { RouteDoc } from '../openapi/route-doc.js';
 import type { RouteModule } from '../route-module.js';
 
-const CreateDeployment = z.object({
+export const CreateDeployment = z.object({
   applicationName: z.string().min(1),
   deploymentGroupName: z.string().min(1),
   /** A registered revision (a redeploy), or a location to resolve now: exactly one of the two. */
@@ -29,7 +32,15 @@ const CreateDeployment = z.object({
   path: ['revision'],
 });
 
-const StopDeployment = z.object({ rollback: z.boolean().default(false) });
+export const StopDeployment = z.object({ rollback: z.boolean().default(false) });
+
+/** A group deleted while the request was on its way (e.g. resolving its revision) takes no deployment. */
+const groupDeleted = () => new ApiError(409, 'CONFLICT', 'the deployment group was deleted: nothing can be deployed to it');
+
+function createdOrConflict(created: Result<DeploymentRecord, InsertRefusal>): DeploymentRecord {
+  if (!created.ok) throw groupDeleted();
+  return created.value;
+}
 
 /** The group's strategy with a deployment's override laid over it; a bad override is a 400 naming the field. */
 function overrideStrategy(groupStrategy: Strategy, override: Record<string, unknown>): Strategy {
@@ -39,14 +50,14 @@ function overrideStrategy(groupStrategy: Strategy, override: Record<string, unkn
   throw new ApiError(400, 'VALIDATION_ERROR', `strategy.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
 }
 
-const ListQuery = z.object({
+export const ListQuery = z.object({
   application: z.string().optional(),
   group: z.string().optional(),
   status: z.enum(Object.values(DeploymentStatus) as [DeploymentStatus, ...DeploymentStatus[]]).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
-const WaitQuery = z.object({
+export const WaitQuery = z.object({
   after: z.coerce.number().int().min(0),
   timeoutMs: z.coerce.number().int().min(0).max(60_000).default(25_000),
 });
@@ -83,11 +94,11 @@ export const deploymentRoutes =
         if (!resolved.ok) {
           const { code, message, location } = resolved.error;
           const unresolved = recordUnresolvedRevision(db, { applicationId: application.id, location, error: { code, message } }, clock());
-          const failed = insertFailedDeployment(db, { ...deployment, revisionId: unresolved.id }, { code, message }, clock());
-          runner.watch.notify(failed.id);
+          const failed = createdOrConflict(insertFailedDeployment(db, { ...deployment, revisionId: unresolved.id }, { code, message }, clock()));
+          runner.announce(failed.id);
           return c.json({ deploymentId: failed.id, status: failed.status, revisionId: unresolved.id, errorInformation: { code, message } }, 201);
         }
-        const created = runner.create({ ...deployment, revisionId: resolved.value.revision.id });
+        const created = createdOrConflict(runner.create({ ...deployment, revisionId: resolved.value.revision.id }));
         return c.json({ deploymentId: created.id, status: created.status, revisionId: resolved.value.revision.id }, 201);
       }
       const revision = getRevision(db, body.revisionId!);
@@ -97,18 +108,20 @@ export const deploymentRoutes =
       if (revision.status !== 'resolved') {
         throw new ApiError(409, 'REVISION_UNRESOLVED', `revision '${revision.id}' (${revision.location}) was never resolved: ${revision.error.message}`);
       }
-      const created = runner.create({ ...deployment, revisionId: revision.id });
+      const created = createdOrConflict(runner.create({ ...deployment, revisionId: revision.id }));
       return c.json({ deploymentId: created.id, status: created.status, revisionId: revision.id }, 201);
     });
 
     api.get('/deployments', (c) => {
       const query = ListQuery.parse(c.req.query());
+      const visible = visibleApplicationIds(db, c.get('principal'));
       const application = query.application ? requireApplication(db, query.application) : undefined;
       const group = query.group && application ? getDeploymentGroupByName(db, application.id, query.group) : undefined;
       if (query.group && !group) throw new ApiError(404, 'NOT_FOUND', `deployment group '${query.group}' not found (give --app too)`);
       return c.json(
         queryDeployments(db, {
           ...(application ? { applicationId: application.id } : {}),
+          ...(visible ? { applicationIds: visible } : {}),
           ...(group ? { groupId: group.id } : {}),
           ...(query.status ? { status: query.status } : {}),
           ...(query.limit ? { limit: query.limit } : {}),
@@ -181,6 +194,7 @@ export const deploymentRoutes =
       if (outcome === 'nothing-to-undo') {
         throw new ApiError(409, 'NOTHING_TO_ROLL_BACK', `deployment '${id}' reached no host, is a rollback itself, or was already rolled back`);
       }
+      if (outcome === 'group-deleted') throw groupDeleted();
       return c.json(readDeployment(db, id));
     });
 
@@ -193,3 +207,31 @@ export const deploymentRoutes =
       return c.json(readDeployment(db, id));
     });
   };
+
+const tag = 'deployments';
+export const deploymentRouteDocs: readonly RouteDoc[] = [
+  { method: 'post', path: '/deployments', summary: 'Create a deployment (queued behind the group\'s active one)', tag, permission: 'deploy', body: CreateDeployment, status: 201 },
+  { method: 'get', path: '/deployments', summary: 'List deployments, newest first', tag, permission: 'read', query: ListQuery },
+  {
+    method: 'get',
+    path: '/applications/{app}/deployment-groups/{group}/plan',
+    summary: 'What a deployment to the group would do now, without doing it',
+    tag,
+    permission: 'read',
+    params: GroupParams,
+  },
+  { method: 'get', path: '/deployments/{id}', summary: 'Get a deployment with its hosts and lifecycle events', tag, permission: 'read', params: IdParams },
+  {
+    method: 'get',
+    path: '/deployments/{id}/wait',
+    summary: "Long poll: answers when the deployment's version differs from `after`, or at the timeout",
+    tag,
+    permission: 'read',
+    params: IdParams,
+    query: WaitQuery,
+  },
+  { method: 'post', path: '/deployments/{id}/promote', summary: 'Promote a canary waiting for approval', tag, permission: 'deploy', params: IdParams },
+  { method: 'post', path: '/deployments/{id}/continue', summary: 'Continue a blue/green deployment waiting for approval', tag, permission: 'deploy', params: IdParams },
+  { method: 'post', path: '/deployments/{id}/rollback', summary: 'Roll back a deployment (stopping it if it runs)', tag, permission: 'deploy', params: IdParams },
+  { method: 'post', path: '/deployments/{id}/stop', summary: 'Stop a deployment, with or without a rollback', tag, permission: 'deploy', params: IdParams, body: StopDeployment },
+];

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { createEnrollmentToken, listEnrollmentTokens, revokeEnrollmentToken } from '../../store/enrollment-tokens.js';
 import { ApiError } from '../errors.js';
+import { IdParams } from '../openapi/path-params.js';
+import type { RouteDoc } from '../openapi/route-doc.js';
 import { readJsonBody } from '../request-body.js';
 import type { RouteModule } from '../route-module.js';
 import { toEnrollmentTokenView, type CreatedEnrollmentTokenView } from '../views.js';
 
 const MAX_TTL_SECONDS = 365 * 24 * 3600;
-const CreateEnrollmentToken = z.object({ ttlSeconds: z.number().int().positive().max(MAX_TTL_SECONDS).optional() });
+export const CreateEnrollmentToken = z.object({ ttlSeconds: z.number().int().positive().max(MAX_TTL_SECONDS).optional() });
 
 export const enrollmentTokenRoutes: RouteModule = (api, { db, clock, enrollTokenTtlMs }) => {
   api.post('/enrollment-tokens', async (c) => {
@@ -29,3 +31,10 @@ export const enrollmentTokenRoutes: RouteModule = (api, { db, clock, enrollToken
     return c.json(toEnrollmentTokenView(token, now));
   });
 };
+
+const tag = 'enrollment tokens';
+export const enrollmentTokenRouteDocs: readonly RouteDoc[] = [
+  { method: 'post', path: '/enrollment-tokens', summary: 'Create an enrollment token (its text is shown once)', tag, permission: 'administer', body: CreateEnrollmentToken, status: 201 },
+  { method: 'get', path: '/enrollment-tokens', summary: 'List enrollment tokens (never their text)', tag, permission: 'read' },
+  { method: 'delete', path: '/enrollment-tokens/{id}', summary: 'Revoke an enrollment token', tag, permission: 'administer', params: IdParams },
+];

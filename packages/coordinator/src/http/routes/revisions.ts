@@ -8,13 +8,15 @@ import { addRevisionSignature, getRevision, listRevisions, type RevisionEntry } 
 import type { Database } from '../../store/database.js';
 import { ApiError } from '../errors.js';
 import { requireApplication } from '../lookups.js';
+import { AppParams, IdParams } from '../openapi/path-params.js';
+import type { RouteDoc } from '../openapi/route-doc.js';
 import { readJsonBody } from '../request-body.js';
 import type { RouteModule } from '../route-module.js';
 import { toRevisionView } from '../views.js';
 
-const UploadQuery = z.object({ bundleType: BundleType });
-const RegisterLocation = z.object({ location: RevisionLocation });
-const AddSignature = z.object({ publicKey: z.string().min(1), signature: z.string().min(1) });
+export const UploadQuery = z.object({ bundleType: BundleType });
+export const RegisterLocation = z.object({ location: RevisionLocation });
+export const AddSignature = z.object({ publicKey: z.string().min(1), signature: z.string().min(1) });
 
 export const revisionRoutes: RouteModule = (api, { db, blobs, resolver }) => {
   /**
@@ -77,3 +79,29 @@ function requireRevision(db: Database, id: string): RevisionEntry {
   if (!revision) throw new ApiError(404, 'NOT_FOUND', `revision '${id}' not found`);
   return revision;
 }
+
+const tag = 'revisions';
+export const revisionRouteDocs: readonly RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/applications/{app}/revisions',
+    summary: 'Register a revision: a raw bundle upload (with ?bundleType), or a JSON {location} to resolve (201 new, 200 known)',
+    tag,
+    permission: 'deploy',
+    params: AppParams,
+    query: UploadQuery,
+    body: 'binary',
+    status: 201,
+  },
+  { method: 'get', path: '/applications/{app}/revisions', summary: "List an application's revisions", tag, permission: 'read', params: AppParams },
+  { method: 'get', path: '/revisions/{id}', summary: 'Get a revision with the deployments that used it', tag, permission: 'read', params: IdParams },
+  {
+    method: 'post',
+    path: '/revisions/{id}/signatures',
+    summary: "Add a signature of the revision's digest",
+    tag,
+    permission: 'deploy',
+    params: IdParams,
+    body: AddSignature,
+  },
+];
