@@ -251,6 +251,19 @@ describe('EngineRunner', () => {
       });
     });
 
+    it('saves a failure and the rollback it decides in one transaction: never Failed without its rollback', () => {
+      const runner = start({ autoRollback: true });
+      deploy(runner, 0);
+      fleet.answerAll();
+      const bad = deploy(runner, 1);
+      // The rollback's insert fails, as a crash between the two writes would interrupt it.
+      db.exec(`CREATE TRIGGER no_rollbacks BEFORE INSERT ON deployments WHEN NEW.creator = 'rollback'
+               BEGIN SELECT RAISE(ABORT, 'crash before the rollback was written'); END`);
+      expect(() => fleet.answerAll(failingAt(bad, 'web-1', 'ValidateService'))).toThrow('crash before the rollback was written');
+      expect(view(bad.id).status).toBe('InProgress');
+      expect(listDeployments(db).filter((d) => d.creator === 'rollback')).toEqual([]);
+    });
+
     it('does not roll back when the group does not ask for it', () => {
       const runner = start();
       deploy(runner, 0);

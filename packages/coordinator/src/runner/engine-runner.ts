@@ -64,6 +64,12 @@ const ROLLBACK_STRATEGY = Strategy.parse({ type: 'inPlace' });
 
 export type StopOutcome = 'stopped' | 'already-finished' | 'not-found';
 export type ApproveOutcome = 'approved' | 'not-waiting' | 'not-found';
+/** What recording a rollback did: created one, found nothing to roll back to, or was refused (group deleted). */
+type RecordedRollback =
+  | { readonly outcome: 'created'; readonly deploymentId: string; readonly rollbackId: string; readonly groupId: string; readonly kind: 'redeploy' | 'reroute' }
+  | { readonly outcome: 'nothing'; readonly deploymentId: string }
+  | { readonly outcome: 'refused' };
+
 export type RollbackOutcome = 'started' | 'nothing-to-undo' | 'group-deleted' | 'not-found';
 
 export class EngineRunner {
@@ -167,8 +173,12 @@ export class EngineRunner {
     const received = state.hosts.filter((h) => h.events.some((e) => e.status !== 'Pending' && e.status !== 'Skipped')).map((h) => h.hostId);
     if (received.length === 0) return 'nothing-to-undo';
     const moved = state.plan.batches.some((batch) => batch.trafficShift);
-    const started = this.startRollback(state, state.plan.strategy === 'blueGreen' && moved ? state.hosts.map((h) => h.hostId) : received, 'requested by a user', state.plan.strategy === 'blueGreen' && moved ? 'reroute' : 'redeploy');
-    return started ? 'started' : 'group-deleted';
+    const kind = state.plan.strategy === 'blueGreen' && moved ? 'reroute' : 'redeploy';
+    const recorded = this.db.transaction(() =>
+      this.recordRollback(state, kind === 'reroute' ? state.hosts.map((h) => h.hostId) : received, 'requested by a user', kind),
+    )();
+    this.rollbackRecorded(recorded);
+    return recorded.outcome === 'refused' ? 'group-deleted' : 'started';
   }
 
   /**
@@ -318,12 +328,34 @@ export class EngineRunner {
     const now = this.clock();
     const { state, commands } = step(previous, event, now);
     if (state === previous && commands.length === 0) return;
-    this.progress.save(previous, state, commands, now);
-    this.afterCommit(previous, state, commands);
+    const rollbacks = this.commit(previous, state, commands, now);
+    this.afterCommit(previous, state, commands, rollbacks);
   }
 
-  /** Carries out committed commands. Runs only after the transaction that recorded them. */
-  private afterCommit(previous: DeploymentState | undefined, state: DeploymentState, commands: readonly Command[]): void {
+  /**
+   * Saves a step and, in the same transaction, the rollback deployments it asks for: a crash right after a
+   * failure can never leave the failed deployment without the rollback it decided.
+   */
+  private commit(previous: DeploymentState | undefined, state: DeploymentState, commands: readonly Command[], now: number): RecordedRollback[] {
+    return this.db.transaction(() => {
+      this.progress.save(previous, state, commands, now);
+      return commands.flatMap((command) =>
+        command.type === 'START_ROLLBACK' ? [this.recordRollback(state, command.hostIds, command.reason, command.kind)] : [],
+      );
+    })();
+  }
+
+  /**
+   * Carries out committed commands. Runs only after the transaction that recorded them; `rollbacks` are the
+   * rollback deployments that transaction created, one per START_ROLLBACK, in order.
+   */
+  private afterCommit(
+    previous: DeploymentState | undefined,
+    state: DeploymentState,
+    commands: readonly Command[],
+    rollbacks: readonly RecordedRollback[],
+  ): void {
+    const pendingRollbacks = [...rollbacks];
     const id = state.deploymentId;
     const finished = isTerminalDeploymentStatus(state.status);
     if (finished) this.active.delete(id);
@@ -344,7 +376,7 @@ export class EngineRunner {
           this.logger[command.level]({ deploymentId: id, hostId: command.hostId, event: command.event }, command.message);
           break;
         case 'START_ROLLBACK':
-          this.startRollback(state, command.hostIds, command.reason, command.kind);
+          this.rollbackRecorded(pendingRollbacks.shift()!);
           break;
         case 'ROUTE_TRAFFIC':
           this.carryOutRoute(state, command);
@@ -447,9 +479,9 @@ export class EngineRunner {
       },
       now,
     );
-    this.progress.save(undefined, state, commands, now);
+    const rollbacks = this.commit(undefined, state, commands, now);
     this.logger.info({ deploymentId: next.id, hosts: state.hosts.length }, 'deployment started');
-    this.afterCommit(undefined, state, commands);
+    this.afterCommit(undefined, state, commands, rollbacks);
   }
 
   /**
@@ -492,17 +524,18 @@ export class EngineRunner {
   /**
    * A rollback is a new deployment linked both ways to the one it undoes: a redeploy of the group's last
    * successful revision, or — for blue/green once traffic moved — a reroute of traffic back to the original
-   * environment, which installs nothing. False, and nothing recorded, when the group is deleted and refuses it.
+   * environment, which installs nothing. Only writes to the store: callers run it inside the transaction of
+   * the step that decided it (or their own), then call `rollbackRecorded`. `refused`, with nothing recorded, when
+   * the group is deleted.
    */
-  private startRollback(failed: DeploymentState, hostIds: readonly string[], reason: string, kind: 'redeploy' | 'reroute'): boolean {
+  private recordRollback(failed: DeploymentState, hostIds: readonly string[], reason: string, kind: 'redeploy' | 'reroute'): RecordedRollback {
     const record = getDeployment(this.db, failed.deploymentId);
-    if (!record) return true;
+    if (!record) return { outcome: 'nothing', deploymentId: failed.deploymentId };
     const last = lastSuccessfulDeployment(this.db, record.groupId, record.id);
     const environments = failed.plan.environments;
     if (kind === 'redeploy' && !last) {
       setRollbackInfo(this.db, record.id, { rollbackMessage: 'No previous successful revision in this group: nothing to roll back to.' });
-      this.watch.notify(record.id);
-      return true;
+      return { outcome: 'nothing', deploymentId: record.id };
     }
     const inserted = insertDeployment(
       this.db,
@@ -524,17 +557,23 @@ export class EngineRunner {
       },
       new Date(this.clock()),
     );
-    if (!inserted.ok) return false;
+    if (!inserted.ok) return { outcome: 'refused' };
     const rollback = inserted.value;
     const what =
       kind === 'reroute' && environments
         ? `moving traffic back to ${environments.original}`
         : `redeploying the revision of ${last!.id} to ${hostIds.length} host(s)`;
     setRollbackInfo(this.db, record.id, { rollbackDeploymentId: rollback.id, rollbackMessage: `Rollback ${rollback.id} started, ${what}: ${reason}` });
-    this.watch.notify(record.id);
-    this.logger.warn({ deploymentId: record.id, rollbackDeploymentId: rollback.id, kind }, 'starting rollback');
-    this.startNext(record.groupId);
-    return true;
+    return { outcome: 'created', deploymentId: record.id, rollbackId: rollback.id, groupId: record.groupId, kind };
+  }
+
+  /** After the transaction that recorded a rollback: tell watchers, and start it when its group is free. */
+  private rollbackRecorded(recorded: RecordedRollback): void {
+    if (recorded.outcome === 'refused') return;
+    this.watch.notify(recorded.deploymentId);
+    if (recorded.outcome === 'nothing') return;
+    this.logger.warn({ deploymentId: recorded.deploymentId, rollbackDeploymentId: recorded.rollbackId, kind: recorded.kind }, 'starting rollback');
+    this.startNext(recorded.groupId);
   }
 
   /**
