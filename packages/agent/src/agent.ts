@@ -26,6 +26,7 @@ import { coordinatorTlsOptions } from './connection/coordinator-trust.js';
 import { loadOrEnroll } from './connection/credentials.js';
 import { readHostFacts } from './connection/host-facts.js';
 import { HealthWatcher } from './health/health-watcher.js';
+import { identifyProcess } from './process/process-identity.js';
 import { MetricsReporter } from './health/metrics-reporter.js';
 import type { Logger } from './logging.js';
 import { StatusFile } from './status/status-file.js';
@@ -154,6 +155,16 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
       commandId: command.commandId,
       send: (message) => connection.sendDroppable(message, MAX_BUFFERED_OUTPUT_BYTES),
     });
+    // Each script is named in the in-flight marker, so that recovery after a crash can end it; the writes are
+    // chained and finished before the result is journaled, which must be the entry's last write.
+    let scriptsJournaled = Promise.resolve();
+    const onScriptStarted = (pid: number): void => {
+      const script = identifyProcess(pid);
+      if (!script) return;
+      scriptsJournaled = scriptsJournaled
+        .then(() => journal.markScriptStarted(command, startTime, script))
+        .catch((error: unknown) => scoped.error({ err: error, pid }, 'cannot name the running script in the command journal'));
+    };
     const outcome = await executeEvent(command, {
       config,
       credential,
@@ -161,7 +172,9 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
       logger: scoped,
       signal: stopSignal.signal,
       onOutput: (line) => output.write(line),
+      onScriptStarted,
     });
+    await scriptsJournaled;
     output.close(); // before the result: the coordinator gets every streamed line before the event's end
     const result: EventResult = {
       type: 'event-result',

@@ -19,4 +19,6 @@ export interface ExecutorContext {
   signal?: AbortSignal;
   /** Each line of the hook scripts' log as it is written (streamed to the coordinator). Must not throw. */
   onOutput?: (line: OutputLine) => void;
+  /** Each hook script's pid as it starts (it leads its own process group). Must not throw. */
+  onScriptStarted?: (pid: number) => void;
 }

@@ -13,7 +13,7 @@ import { loadRevisionAppSpec } from './revision-appspec.js';
 export async function runHooksStep(
   hook: ScriptableHook,
   command: RunEvent,
-  { config, logger, signal, onOutput }: ExecutorContext,
+  { config, logger, signal, onOutput, onScriptStarted }: ExecutorContext,
 ): Promise<ExecutionOutcome> {
   const { deployment } = command;
   const { deploymentRoot } = config.layout;
@@ -40,6 +40,7 @@ export async function runHooksStep(
     logFile: dirs.scriptsLog,
     ...(signal === undefined ? {} : { signal }),
     ...(onOutput === undefined ? {} : { onOutput }),
+    ...(onScriptStarted === undefined ? {} : { onScriptStarted }),
   });
 }
 

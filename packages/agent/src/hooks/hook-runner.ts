@@ -35,6 +35,8 @@ export interface RunHookInput {
   readonly killGraceMs?: number;
   /** Aborted when the agent stops: the running script is ended and the event fails as AgentRestarted. */
   readonly signal?: AbortSignal;
+  /** Each script's pid as it starts (it leads its own process group). Must not throw. */
+  readonly onScriptStarted?: (pid: number) => void;
 }
 
 export interface HookOutcome {
@@ -105,6 +107,7 @@ async function runHookScript(
     killGraceMs: input.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     log,
     ...(input.signal === undefined ? {} : { signal: input.signal }),
+    ...(input.onScriptStarted === undefined ? {} : { onStarted: input.onScriptStarted }),
   });
 }
 

@@ -15,6 +15,8 @@ export interface ScriptRun {
   readonly log: OutputLog;
   /** Aborted when the agent stops: the script is ended like at its deadline and fails as interrupted. */
   readonly signal?: AbortSignal;
+  /** The script started with this pid (the leader of its process group). Must not throw. */
+  readonly onStarted?: (pid: number) => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function runScript(run: ScriptRun): Promise<Result<void, ScriptFail
     detached: true, // setsid: own session and process group, so the group can be killed as one
     cwd: '/', // as under the reference daemon; independent of the agent's cwd and readable by every runas user
   });
+  if (subprocess.pid !== undefined) run.onStarted?.(subprocess.pid);
   // Line by line as it arrives; the log is the only copy kept, so the agent's memory does not grow with output.
   createInterface({ input: subprocess.stdout, crlfDelay: Infinity }).on('line', (line) => log.record('stdout', line));
   createInterface({ input: subprocess.stderr, crlfDelay: Infinity }).on('line', (line) => log.record('stderr', line));

@@ -1,8 +1,11 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventResult, RunEvent } from '@baton/shared';
+import { identifyProcess, isSameProcess } from '../process/process-identity.js';
 import { AGENT_RESTARTED_MESSAGE, CommandJournal } from './command-journal.js';
 
 const command = (commandId: string): RunEvent => ({
@@ -35,6 +38,27 @@ describe('CommandJournal', () => {
     dir = join(await mkdtemp(join(tmpdir(), 'baton-journal-')), 'commands');
   });
   afterEach(() => rm(join(dir, '..'), { recursive: true, force: true }));
+
+  it('ends the hook script an interrupted event left running, and only that very process', async () => {
+    // A script as the hook runner starts it: the leader of its own process group, with a child.
+    const orphan = spawn('sh', ['-c', 'sleep 60 & wait'], { detached: true, stdio: 'ignore' });
+    const exited = once(orphan, 'exit');
+    const script = identifyProcess(orphan.pid!)!;
+    const before = await CommandJournal.open(dir);
+    await before.markRunning(command('d-1.h-1.ApplicationStart'), '2026-01-01T00:00:00.000Z');
+    await before.markScriptStarted(command('d-1.h-1.ApplicationStart'), '2026-01-01T00:00:00.000Z', script);
+    // Another entry names the same pid with another start time: a process that reused the number is left alone.
+    const bystander = spawn('sleep', ['60'], { detached: true, stdio: 'ignore' });
+    await before.markRunning(command('d-1.h-2.ApplicationStart'), '2026-01-01T00:00:00.000Z');
+    await before.markScriptStarted(command('d-1.h-2.ApplicationStart'), '2026-01-01T00:00:00.000Z', { ...identifyProcess(bystander.pid!)!, startTicks: '1' });
+
+    const results = await (await CommandJournal.open(dir)).recoverInterrupted(new Date());
+
+    expect(results.map((r) => r.diagnostics.errorCode)).toEqual(['AgentRestarted', 'AgentRestarted']);
+    expect((await exited)[1]).toBe('SIGKILL');
+    expect(isSameProcess(identifyProcess(bystander.pid!)!)).toBe(true);
+    bystander.kill('SIGKILL');
+  });
 
   it('fails every running entry with AgentRestarted when a new process opens the journal', async () => {
     const before = await CommandJournal.open(dir);

@@ -8,6 +8,9 @@
  * - A `done` entry holds the result until the coordinator acknowledges it (`result-ack`), then it is deleted.
  *   Until then the result is resent on every (re)connect, so a result is never lost to a dropped socket.
  * - A command id already journaled is never run again.
+ * - A `running` entry names the hook script running for it (`script`, see process/process-identity.ts): after a
+ *   crash, recovery ends that script's process group, so an orphaned script cannot change files after the
+ *   event was reported failed and rolled back.
  * - An entry keeps the command without its `variables` and `secrets`: nothing journaled is ever run again, so
  *   they are not needed, and a secret must not rest on disk until the result is acknowledged.
  * Every write is atomic (temp file + rename), so an entry is always either the old or the new JSON.
@@ -16,9 +19,10 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { z } from 'zod';
 import { EventResult, IsoTime, RunEvent } from '@baton/shared/protocol';
+import { ProcessIdentity, isSameProcess } from '../process/process-identity.js';
 
 const JournalEntry = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('running'), command: RunEvent, startTime: IsoTime }),
+  z.object({ status: z.literal('running'), command: RunEvent, startTime: IsoTime, script: ProcessIdentity.optional() }),
   z.object({ status: z.literal('done'), command: RunEvent, result: EventResult }),
 ]);
 export type JournalEntry = z.infer<typeof JournalEntry>;
@@ -47,13 +51,24 @@ export class CommandJournal {
     return this.write({ status: 'running', command, startTime });
   }
 
+  /** The event's hook script `script` started (it leads its own process group). */
+  markScriptStarted(command: RunEvent, startTime: string, script: ProcessIdentity): Promise<void> {
+    return this.write({ status: 'running', command, startTime, script });
+  }
+
   markDone(command: RunEvent, result: EventResult): Promise<void> {
     return this.write({ status: 'done', command, result });
   }
 
-  /** Called once at start, before any command is taken: fails every event the previous process left running. */
+  /**
+   * Called once at start, before any command is taken: fails every event the previous process left running, and
+   * ends the hook scripts it left behind (only when they are still the same processes: same boot, same start).
+   */
   async recoverInterrupted(now: Date): Promise<EventResult[]> {
-    const interrupted = (await this.entries()).filter((entry) => entry.status === 'running');
+    const interrupted = (await this.entries()).flatMap((entry) => (entry.status === 'running' ? [entry] : []));
+    for (const { script } of interrupted) {
+      if (script && isSameProcess(script)) killProcessGroup(script.pid);
+    }
     const results = interrupted.map(
       (entry): EventResult => ({
         type: 'event-result',
@@ -107,5 +122,14 @@ export class CommandJournal {
   /** Command ids come from the coordinator: encode them so no id can name a path outside the journal. */
   private fileOf(commandId: string): string {
     return join(this.dir, `${encodeURIComponent(commandId).replaceAll('.', '%2E')}${SUFFIX}`);
+  }
+}
+
+/** A hook script leads its own process group: end it and whatever it started. Gone already is fine. */
+function killProcessGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw new Error(`cannot end the orphaned hook script ${pid}`, { cause: error });
   }
 }
