@@ -5,11 +5,11 @@
  */
 import { join } from 'node:path';
 import { runCommand, sleep } from '../../test/harness/processes.js';
-import { AgentProcess, type AgentMemory } from './agent-process.js';
+import type { AgentMemory } from './agent-process.js';
 import { writeBenchBundle } from './bench-bundle.js';
-import { BATON, coordinatorOutputTail, startCoordinator, stopCoordinator } from './coordinator-process.js';
+import { BATON } from './coordinator-process.js';
 import { deployAndWait, prepareTarget } from './deployments.js';
-import { waitForOnlineHosts } from './hosts.js';
+import { withOneAgent } from './one-agent.js';
 import { formatMb, formatMs, median, type Figure } from './report.js';
 
 export interface AgentBenchmarkOptions {
@@ -26,18 +26,8 @@ const WARM_DEPLOYMENTS = 10;
 const SETTLE_MS = 1_000;
 
 export async function runAgentBenchmark(workDir: string, options: AgentBenchmarkOptions, log: (line: string) => void): Promise<Figure[]> {
-  const coordinator = await startCoordinator(join(workDir, 'agent-coordinator'));
-  let agent: AgentProcess | undefined;
-  try {
+  return withOneAgent(workDir, 'bench', log, async (coordinator, agent) => {
     const { api } = coordinator;
-    agent = AgentProcess.start({
-      url: coordinator.url,
-      enrollToken: coordinator.enrollToken,
-      root: join(workDir, 'agent'),
-      filesRoot: join(workDir, 'files'),
-      tags: 'fleet=bench',
-    });
-    await waitForOnlineHosts(api, 1, 20_000);
     await sleep(3 * SETTLE_MS);
     const idle = await agent.memoryReport();
     log(`  agent idle: ${describeMemory(idle)}`);
@@ -93,13 +83,7 @@ export async function runAgentBenchmark(workDir: string, options: AgentBenchmark
         met: rssGrowth < GOALS.growthBytes,
       },
     ];
-  } catch (error) {
-    log(`coordinator output:\n${coordinatorOutputTail(coordinator)}\nagent output:\n${agent?.process.output.slice(-2000) ?? ''}`);
-    throw error;
-  } finally {
-    await agent?.stop();
-    await stopCoordinator(coordinator);
-  }
+  });
 }
 
 /** Spawns the `baton` CLI and times it to its exit; a non-zero exit is a failure. */

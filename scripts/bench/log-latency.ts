@@ -8,10 +8,9 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { AgentProcess } from './agent-process.js';
-import { BATON, coordinatorOutputTail, startCoordinator, stopCoordinator } from './coordinator-process.js';
+import { BATON } from './coordinator-process.js';
 import { prepareTarget } from './deployments.js';
-import { waitForOnlineHosts } from './hosts.js';
+import { withOneAgent } from './one-agent.js';
 import { formatMs, median, type Figure } from './report.js';
 
 export interface LogLatencyOptions {
@@ -25,18 +24,8 @@ const GOAL_MS = 200;
 const HOOK_LEAD_SECONDS = 3;
 
 export async function runLogLatencyBenchmark(workDir: string, options: LogLatencyOptions, log: (line: string) => void): Promise<Figure[]> {
-  const coordinator = await startCoordinator(join(workDir, 'logs-coordinator'));
-  let agent: AgentProcess | undefined;
-  try {
+  return withOneAgent(workDir, 'logs', log, async (coordinator) => {
     const { api } = coordinator;
-    agent = AgentProcess.start({
-      url: coordinator.url,
-      enrollToken: coordinator.enrollToken,
-      root: join(workDir, 'logs-agent'),
-      filesRoot: join(workDir, 'logs-files'),
-      tags: 'fleet=logs',
-    });
-    await waitForOnlineHosts(api, 1, 20_000);
     const bundleDir = await writeTickingBundle(join(workDir, 'logs-bundle'), options.lines);
     const target = await prepareTarget(api, { app: 'bench-logs', group: 'one', config: 'CodeDeployDefault.AllAtOnce', tags: { fleet: 'logs' }, bundleDir });
     const { deploymentId } = await api.post<{ deploymentId: string }>('/api/v1/deployments', {
@@ -54,13 +43,7 @@ export async function runLogLatencyBenchmark(workDir: string, options: LogLatenc
       { name: `echo → baton logs --follow, median of ${latencies.length} lines`, measured: formatMs(middle), goal: `< ${GOAL_MS} ms`, met: middle < GOAL_MS },
       { name: 'echo → baton logs --follow, p95', measured: formatMs(p95), goal: `< ${GOAL_MS} ms`, met: p95 < GOAL_MS },
     ];
-  } catch (error) {
-    log(`coordinator output:\n${coordinatorOutputTail(coordinator)}\nagent output:\n${agent?.process.output.slice(-2000) ?? ''}`);
-    throw error;
-  } finally {
-    await agent?.stop();
-    await stopCoordinator(coordinator);
-  }
+  });
 }
 
 /** Runs `baton logs --follow` to its end (the deployment's); returns each tick line's latency in ms. */
