@@ -15,7 +15,6 @@ import { batonOk, deployBundle } from '../harness/chaos-cli.js';
 import { eventsRunTwice } from '../harness/chaos-ledger.js';
 import { startChaosRandom } from '../harness/chaos-random.js';
 import { Cluster, type TestAgent } from '../harness/cluster.js';
-import { hostRunning } from '../harness/deployments.js';
 import { eventually } from '../harness/processes.js';
 
 const APP = 'chaos';
@@ -88,11 +87,15 @@ describe('a host that vanishes (SIGSTOP) in the middle of a deployment and comes
    */
   async function freezeOneHostDuring(revision: ChaosBundle, group: string): Promise<{ deployment: DeploymentWithGroup; victim: TestAgent }> {
     const id = await deployBundle(cluster, APP, group, revision.path);
+    // The agents running ApplicationStart now; waits until the deployment shows at least one of this cluster's.
     const running = await eventually('ApplicationStart to run', async () => {
-      const d = await api.deployment(id);
-      return hostRunning(d, 'ApplicationStart') ? d.instances.filter((i) => i.lifecycleEvents.some((e) => e.lifecycleEventName === 'ApplicationStart' && e.status === 'InProgress')) : undefined;
+      const names = (await api.deployment(id)).instances
+        .filter((i) => i.lifecycleEvents.some((e) => e.lifecycleEventName === 'ApplicationStart' && e.status === 'InProgress'))
+        .map((i) => i.name);
+      const agents = cluster.agents.filter((agent) => names.includes(agent.name));
+      return agents.length > 0 ? agents : undefined;
     });
-    const victim = cluster.agents.find((a) => a.name === running[random.between(0, running.length - 1)]!.name)!;
+    const victim = running[random.between(0, running.length - 1)]!;
     process.kill(victim.process!.pid, 'SIGSTOP');
     figures.freezes += 1;
     const frozenAt = Date.now();
