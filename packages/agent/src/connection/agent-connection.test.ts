@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
@@ -12,6 +13,22 @@ const HELLO = {
   protocolVersion: PROTOCOL_VERSION,
   facts: { hostname: 'h', platform: 'linux', os: 'test', arch: 'x64', release: '1' },
 } as const;
+
+/** A coordinator that welcomes with a 100 ms heartbeat and pings every 50 ms; prints its port. */
+const PINGING_COORDINATOR = `
+const { WebSocketServer } = require('ws');
+const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' }, () => console.log(wss.address().port));
+wss.on('connection', (socket) => {
+  socket.send(${JSON.stringify(encodeFrame({ type: 'welcome', hostId: 'h-1', heartbeatIntervalMs: 100 }))});
+  setInterval(() => socket.ping(), 50);
+});
+`;
+
+/** Keeps this thread busy, as a host starved of CPU would. */
+function blockFor(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until);
+}
 
 interface Session {
   socket: WebSocket;
@@ -137,6 +154,32 @@ describe('AgentConnection', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     clearInterval(pinger);
     expect(sessions).toHaveLength(1);
+  });
+
+  it('keeps a live coordinator after the agent was starved of CPU for longer than the silence window', async () => {
+    // The coordinator runs in its own process, so it keeps pinging while this one is blocked.
+    const coordinator = spawn(process.execPath, ['-e', PINGING_COORDINATOR], { cwd: import.meta.dirname, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const [port] = (await once(coordinator.stdout, 'data')) as [Buffer];
+      const lost: string[] = [];
+      connection = new AgentConnection({
+        url: `ws://127.0.0.1:${port.toString().trim()}/`,
+        credential: 'h-1.secret',
+        hello: () => HELLO,
+        onSessionReady: () => (ready += 1),
+        onMessage: () => undefined,
+        onSessionLost: (reason) => lost.push(reason),
+        logger: pino({ level: 'silent' }),
+      });
+      connection.start();
+      await expect.poll(() => ready).toBe(1);
+      blockFor(1_000); // more than 3 heartbeats of 100 ms: the silence timer comes due while the pings wait unread
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(lost).toEqual([]);
+      expect(ready).toBe(1);
+    } finally {
+      coordinator.kill();
+    }
   });
 
   it('reconnects after the coordinator drops it, and stops for good on stop()', async () => {

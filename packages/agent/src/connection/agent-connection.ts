@@ -7,7 +7,9 @@
  *   whether the frame went out (callers keep what must survive, e.g. results in the journal).
  * - Inbound frames are parsed at this edge: a malformed frame is logged and dropped, never thrown.
  * - Liveness: the coordinator pings at the WebSocket level (ws answers pongs itself). A session that sees no
- *   ping and no frame for 3× the welcome's heartbeatIntervalMs is dead: terminate and reconnect.
+ *   ping and no frame for 3× the welcome's heartbeatIntervalMs is dead: terminate and reconnect. It is judged
+ *   only after the I/O waiting at that moment has been read, so an agent starved of CPU does not drop a live
+ *   coordinator whose pings wait unread.
  * - Reconnects forever with `nextReconnectDelay` until `stop()`; the attempt count resets at each welcome.
  */
 import { WebSocket } from 'ws';
@@ -56,6 +58,8 @@ export class AgentConnection {
   private attempt = 0;
   private livenessMs = HANDSHAKE_LIVENESS_MS;
   private livenessTimer: NodeJS.Timeout | undefined;
+  /** When the current socket last showed life (a ping or any frame). */
+  private heardAt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AgentConnectionOptions) {}
@@ -168,10 +172,20 @@ export class AgentConnection {
   }
 
   private armLiveness(socket: WebSocket): void {
+    this.heardAt = Date.now();
     clearTimeout(this.livenessTimer);
-    this.livenessTimer = setTimeout(() => {
-      this.options.logger.warn({ silentForMs: this.livenessMs }, 'coordinator went silent; reconnecting');
+    this.livenessTimer = setTimeout(() => this.judgeLiveness(socket), this.livenessMs);
+  }
+
+  private judgeLiveness(socket: WebSocket): void {
+    // After a stall (the agent starved of CPU, a long pause) timers run before the I/O that arrived meanwhile:
+    // pings may wait unread. setImmediate runs after this turn's polling has read them (and re-armed the timer).
+    setImmediate(() => {
+      if (this.socket !== socket) return;
+      const silentForMs = Date.now() - this.heardAt;
+      if (silentForMs < this.livenessMs) return;
+      this.options.logger.warn({ silentForMs }, 'coordinator went silent; reconnecting');
       socket.terminate();
-    }, this.livenessMs);
+    });
   }
 }
