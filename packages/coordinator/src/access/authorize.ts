@@ -27,7 +27,7 @@ export function authorize(db: Database, docs: readonly RouteDoc[], basePath: str
     const route = matchApiRoute(c, basePath);
     if (!route) return next();
     const doc = docsByRoute.get(`${route.method} ${route.path}`);
-    const application = doc && (await findRouteApplication(db, route, c.req.raw));
+    const application = doc && (await findRouteApplication(db, route, c));
     c.set('access', { route, doc, application });
     if (!doc) throw new ApiError(403, 'FORBIDDEN', `${route.method.toUpperCase()} ${route.path} has no access rule, so it is refused`);
     const principal = c.get('principal');

@@ -5,10 +5,11 @@ import type { Database } from '../store/database.js';
 import { remoteAddress } from './record-changes.js';
 
 /**
- * Refused authentications (401) and refused agent requests (403) in the audit log. A refusal has no actor, since
- * the credential proved none: the entry keeps the id the credential claimed (the part before the dot of
- * `<id>.<secret>`, when it looks like one of ours), never the secret, and the address it came from. The rate
- * limit (http/rate-limit.ts) charges every refusal, which bounds how fast a prober can grow the log.
+ * Refused authentications (401: API bearer tokens, dashboard sign-ins, host credentials, enrollment tokens) and
+ * refused agent requests (403) in the audit log. A refusal has no actor, since the credential proved none: the
+ * entry keeps the id the credential claimed (the part before the dot of `<id>.<secret>`, when it looks like one
+ * of ours), never the secret, and the address it came from; a 403 names the host that proved itself in `detail`.
+ * The rate limit (http/rate-limit.ts) charges every refusal, which bounds how fast a prober can grow the log.
  */
 
 const CREDENTIAL_ID = /^[A-Za-z0-9_-]{1,64}$/;

@@ -1,18 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentPaths, type EnrollResponse } from '@baton/shared';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { parseServerConfig } from '../config.js';
 import type { AuditEntryView } from '../http/routes/audit.js';
-import { deploymentService } from '../runner/deployment-service.js';
-import { startServer, type RunningServer } from '../server.js';
+import type { RunningServer } from '../server.js';
+import { startTempServer, type TempServer } from '../testing/temp-server.test-support.js';
 
 /**
- * Every authentication and authorization refusal, over real HTTP and WebSocket against a running coordinator:
- * the status, the `{code, message}`, and the audit entry it leaves (without the secret that was tried).
+ * Every authentication and authorization refusal (API, agent and dashboard sign-in), over real HTTP and
+ * WebSocket against a running coordinator: the status, the `{code, message}`, and the audit entry it leaves
+ * (without the secret that was tried). A stale session cookie is no credential: it leads to the sign-in page and is not audited.
  */
 describe('refused credentials', () => {
   let dataDir: string;
@@ -21,17 +19,13 @@ describe('refused credentials', () => {
   let now = new Date('2025-01-01T00:00:00Z');
   const secretsTried: string[] = [];
 
+  let temp: TempServer | undefined;
+
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'baton-refusals-'));
-    const config = parseServerConfig({ dataDir, listen: '127.0.0.1:0' });
-    if (!config.ok) throw new Error(config.error);
-    server = await startServer(config.value, { logger: pino({ level: 'silent' }), services: [deploymentService], clock: () => now, print: () => {} });
-    adminToken = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+    temp = await startTempServer({ clock: () => now });
+    ({ server, dataDir, adminToken } = temp);
   });
-  afterAll(async () => {
-    await server?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => temp?.close());
 
   const request = (path: string, init: { token?: string; method?: string; json?: unknown } = {}) =>
     fetch(`${server.url}${path}`, {
@@ -168,6 +162,68 @@ describe('refused credentials', () => {
 
       expect(response.status).toBe(401);
       expect(await newestAudit()).toMatchObject({ source: { channel: 'agent' }, status: 401, detail: { claimedId: second.hostId } });
+    });
+  });
+
+  describe('a dashboard sign-in', () => {
+    const audit = (): Promise<AuditEntryView[]> => admin<AuditEntryView[]>('/api/v1/audit?limit=1000');
+    const signIn = (token: string, headers: Record<string, string> = {}) =>
+      fetch(`${server.url}/ui/sign-in`, { method: 'POST', body: new URLSearchParams({ token, next: '/ui/deployments' }), headers, redirect: 'manual' });
+    const newToken = (ttlSeconds?: number) =>
+      admin<{ id: string; token: string }>('/api/v1/tokens', { name: 'ops', role: 'viewer', ...(ttlSeconds ? { ttlSeconds } : {}) });
+
+    it('records an unknown token with the id it claimed, the address and no actor', async () => {
+      const response = await signIn('tok-nobody.the-secret-tried', { 'x-forwarded-for': '203.0.113.9' });
+      secretsTried.push('the-secret-tried');
+
+      expect(response.status).toBe(401);
+      expect(await response.text()).toContain('That token is not valid');
+      expect((await audit())[0]).toEqual({
+        seq: expect.any(Number),
+        at: now.toISOString(),
+        action: 'POST /ui/sign-in',
+        source: { channel: 'dashboard', address: expect.stringMatching(/127\.0\.0\.1$/), forwardedFor: '203.0.113.9' },
+        status: 401,
+        detail: { claimedId: 'tok-nobody' },
+      });
+    });
+
+    it('records a revoked token and an expired one', async () => {
+      const revoked = await newToken();
+      await admin(`/api/v1/tokens/${revoked.id}`, undefined, 'DELETE');
+      const expiring = await newToken(60);
+      now = new Date(now.getTime() + 60_000);
+      secretsTried.push(revoked.token.split('.')[1]!, expiring.token.split('.')[1]!);
+
+      expect((await signIn(revoked.token)).status).toBe(401);
+      expect((await signIn(expiring.token)).status).toBe(401);
+
+      const [expired, wasRevoked] = await audit();
+      expect(expired).toMatchObject({ action: 'POST /ui/sign-in', source: { channel: 'dashboard' }, status: 401, detail: { claimedId: expiring.id } });
+      expect(wasRevoked).toMatchObject({ action: 'POST /ui/sign-in', status: 401, detail: { claimedId: revoked.id } });
+      expect(expired!.actor).toBeUndefined();
+    });
+
+    it('records an empty or malformed token without a claimed id', async () => {
+      expect((await signIn('')).status).toBe(401);
+      const [entry] = await audit();
+      expect(entry).toMatchObject({ action: 'POST /ui/sign-in', status: 401 });
+      expect(entry!.detail).toBeUndefined();
+    });
+
+    it('sends a stale session cookie to the sign-in page without an audit entry', async () => {
+      const before = (await audit()).length;
+      const signedIn = await signIn(adminToken);
+      expect(signedIn.status).toBe(303);
+      const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+
+      const forged = await fetch(`${server.url}/ui/deployments`, { headers: { cookie: 'baton_session=forged' }, redirect: 'manual' });
+      now = new Date(now.getTime() + 13 * 3_600_000);
+      const expired = await fetch(`${server.url}/ui/deployments`, { headers: { cookie }, redirect: 'manual' });
+
+      expect([forged.status, expired.status]).toEqual([303, 303]);
+      expect(expired.headers.get('location')).toBe('/ui/sign-in?next=%2Fui%2Fdeployments');
+      expect((await audit()).length).toBe(before);
     });
   });
 

@@ -1,8 +1,9 @@
+import type { Context, Env } from 'hono';
+import { parseJsonBody, type ParsedJsonBody } from '../http/request-body.js';
 import { getApplication } from '../store/applications.js';
 import type { Database } from '../store/database.js';
 import { getDeployment } from '../store/deployments.js';
 import { getRevision } from '../store/revisions.js';
-import { MAX_JSON_BODY_BYTES, readText } from '../http/request-body.js';
 import type { ApiRoute } from './api-route.js';
 
 /** Routes that name their application in a field of the JSON body, or of the query. */
@@ -19,9 +20,9 @@ const NAMED_IN_QUERY: Readonly<Record<string, string>> = {
  * parameter; the application of the deployment or revision `{id}` under `/deployments` or `/revisions`; or the
  * field a route names it in. Undefined when the route concerns no application (hosts, tokens, the audit log)
  * or the resource does not exist (the handler then answers 404 or 400, touching nothing).
- * The body is read from a clone, so the handler still reads it whole.
+ * The body is parsed once for the request (see request-body.ts): the handler reads the same parse.
  */
-export async function findRouteApplication(db: Database, route: ApiRoute, request: Request): Promise<string | undefined> {
+export async function findRouteApplication<E extends Env>(db: Database, route: ApiRoute, c: Context<E>): Promise<string | undefined> {
   if (route.params.app !== undefined) return route.params.app;
   const [, collection, id] = route.path.split('/');
   if (id === '{id}' && route.params.id !== undefined) {
@@ -30,22 +31,21 @@ export async function findRouteApplication(db: Database, route: ApiRoute, reques
   }
   const key = `${route.method} ${route.path}`;
   const queryField = NAMED_IN_QUERY[key];
-  if (queryField !== undefined) return new URL(request.url).searchParams.get(queryField) ?? undefined;
+  if (queryField !== undefined) return c.req.query(queryField);
   const bodyField = NAMED_IN_BODY[key];
-  return bodyField === undefined ? undefined : readBodyField(request.clone(), bodyField);
+  return bodyField === undefined ? undefined : stringField(await parseJsonBody(c), bodyField);
 }
 
 function applicationName(db: Database, applicationId: string | undefined): string | undefined {
   return applicationId === undefined ? undefined : getApplication(db, applicationId)?.name;
 }
 
-/** A string field of a JSON body; undefined for anything malformed, which the handler refuses on its own. */
-async function readBodyField(request: Request, field: string): Promise<string | undefined> {
-  try {
-    const body: unknown = JSON.parse(await readText(request, MAX_JSON_BODY_BYTES));
-    const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
-    return typeof value === 'string' ? value : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * A string field of the body; undefined for anything else, a body that failed to parse included: the access
+ * check then goes on without an application, and the handler answers the parse's own 400 or 413.
+ */
+function stringField(body: ParsedJsonBody, field: string): string | undefined {
+  if (!body.ok || typeof body.value !== 'object' || body.value === null) return undefined;
+  const value = (body.value as Record<string, unknown>)[field];
+  return typeof value === 'string' ? value : undefined;
 }

@@ -11,6 +11,9 @@ const COOKIE_PATH = '/ui';
  * ends the session at once), and puts the caller's `Principal` in the context. Every request that is not a GET
  * must carry the session's CSRF token in its form (`_csrf`): with the SameSite=Strict cookie, a page on another
  * site can neither send the cookie nor read the token. A GET without a session goes to the sign-in page.
+ * A missing, expired or unknown session id is not audited: it is no credential (a random id with nothing to
+ * claim), every open browser presents a stale one after a coordinator restart, and it leads only to the sign-in
+ * page, whose refusals are audited. A session whose token was revoked ends here too; the revocation was audited.
  */
 export function requireSession(sessions: SessionStore, { db, clock, authenticate }: DashboardContext): MiddlewareHandler<DashboardEnv> {
   return async (c, next) => {

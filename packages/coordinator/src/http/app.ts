@@ -10,7 +10,7 @@ import { ApiError, type ApiErrorBody } from './errors.js';
 import { ROUTE_DOCS } from './openapi/catalog.js';
 import { openApiRoute } from './openapi/openapi-route.js';
 import { rateLimit } from './rate-limit.js';
-import { MAX_JSON_BODY_BYTES } from './request-body.js';
+import { limitJsonBody, MAX_JSON_BODY_BYTES } from './request-body.js';
 import type { ApiEnv, AppDeps, RouteModule } from './route-module.js';
 import { mountAgentRoutes } from './routes/agent.js';
 import { applicationRoutes } from './routes/applications.js';
@@ -59,7 +59,11 @@ export function createApp(deps: AppDeps): Hono {
   );
   // The limits first: a flood or an oversized body costs as little as possible.
   if (deps.rateLimiter) app.use(rateLimit(deps.rateLimiter));
-  app.use(limitRequestBody(deps.maxRequestBodyBytes ?? MAX_JSON_BODY_BYTES));
+  // One limit for both: JSON bodies are read under it even where the body limit does not apply (the bundle
+  // upload route, which also takes a JSON location).
+  const maxBodyBytes = deps.maxRequestBodyBytes ?? MAX_JSON_BODY_BYTES;
+  app.use(limitRequestBody(maxBodyBytes));
+  app.use(limitJsonBody(maxBodyBytes));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();

@@ -1,40 +1,37 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { AgentPaths, encodeFrame, type EnrollResponse } from '@baton/shared';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { writeBundle } from '../../../../test/harness/hostile-archives.js';
-import { parseServerConfig, type ServerConfigInput } from '../config.js';
-import { deploymentService } from '../runner/deployment-service.js';
-import { startServer, type RunningServer } from '../server.js';
+import type { ServerConfigInput } from '../config.js';
+import type { RunningServer } from '../server.js';
+import { startTempServer, type TempServer } from '../testing/temp-server.test-support.js';
+import { MAX_JSON_BODY_BYTES } from './request-body.js';
 
 /** The request limits over real HTTP and WebSocket: body size, frame size and the rate per address. */
 describe('request limits', () => {
-  let dataDir: string | undefined;
-  let server: RunningServer | undefined;
+  let temp: TempServer | undefined;
+  let dataDir: string;
   let adminToken: string;
   const sockets: WebSocket[] = [];
 
-  const start = async (input: ServerConfigInput): Promise<RunningServer> => {
-    dataDir = mkdtempSync(join(tmpdir(), 'baton-limits-'));
-    const config = parseServerConfig({ dataDir, listen: '127.0.0.1:0', ...input });
-    if (!config.ok) throw new Error(config.error);
-    server = await startServer(config.value, { logger: pino({ level: 'silent' }), services: [deploymentService], print: () => {} });
-    adminToken = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
-    return server;
+  const start = async (config: ServerConfigInput): Promise<RunningServer> => {
+    temp = await startTempServer({ config });
+    ({ dataDir, adminToken } = temp);
+    return temp.server;
   };
   afterEach(async () => {
     for (const socket of sockets.splice(0)) socket.terminate();
-    await server?.close();
-    server = undefined;
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await temp?.close();
+    temp = undefined;
   });
 
-  const post = (url: string, body: RequestInit['body'], headers: Record<string, string> = {}) =>
-    fetch(url, { method: 'POST', body, headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json', ...headers }, duplex: 'half' } as RequestInit);
+  const send = (method: string, url: string, body: RequestInit['body'], headers: Record<string, string> = {}) =>
+    fetch(url, { method, body, headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json', ...headers }, duplex: 'half' } as RequestInit);
+  const post = (url: string, body: RequestInit['body'], headers: Record<string, string> = {}) => send('POST', url, body, headers);
+  const answer = async (response: Response) => ({ status: response.status, ...((await response.json()) as { code?: string }) });
   const enrollHosts = async (url: string, count: number): Promise<EnrollResponse[]> => {
     const { token } = (await (await post(`${url}/api/v1/enrollment-tokens`, '{}')).json()) as { token: string };
     const responses = await Promise.all(
@@ -69,12 +66,53 @@ describe('request limits', () => {
       expect(streamed.status).toBe(413);
 
       expect((await post(`${url}/api/v1/applications`, JSON.stringify({ name: 'shop' }))).status).toBe(201);
-      const bundle = join(dataDir!, 'bundle.tar');
+      const bundle = join(dataDir, 'bundle.tar');
       await writeBundle(bundle, 'tar', [{ path: 'appspec.yml', content: 'version: 0.0\nos: linux\n' }, { path: 'data', content: 'x'.repeat(3000) }]);
       const bytes = readFileSync(bundle);
       expect(bytes.length).toBeGreaterThan(1024);
       const uploaded = await post(`${url}/api/v1/applications/shop/revisions?bundleType=tar`, bytes, { 'content-type': 'application/octet-stream' });
       expect(uploaded.status).toBe(201);
+    });
+  });
+
+  describe('JSON body size', () => {
+    it('reads a JSON body up to the configured limit, past the default 1 MiB', async () => {
+      const { url } = await start({ maxRequestBodyBytes: 4 * 1024 * 1024 });
+      expect((await post(`${url}/api/v1/applications`, JSON.stringify({ name: 'shop' }))).status).toBe(201);
+      // A group of many hosts named one by one: a group file that names its application, so the access check
+      // reads the body too.
+      const tags = Array.from({ length: 8000 }, (_, i) => ({ key: 'host', value: `web-${i}-${'x'.repeat(200)}`, type: 'KEY_AND_VALUE' }));
+      const file = JSON.stringify({ application: 'shop', name: 'web', hosts: { tags } });
+      expect(file.length).toBeGreaterThan(MAX_JSON_BODY_BYTES);
+
+      expect((await send('PUT', `${url}/api/v1/group-files`, file)).status).toBe(201);
+    });
+
+    it('holds a JSON body to a smaller limit even on the bundle upload route, which the body limit lets through', async () => {
+      const { url } = await start({ maxRequestBodyBytes: 1024 });
+      expect((await post(`${url}/api/v1/applications`, JSON.stringify({ name: 'shop' }))).status).toBe(201);
+      const location = JSON.stringify({ location: { type: 'git', repository: `https://example.com/${'x'.repeat(2000)}.git`, ref: 'main' } });
+
+      const refused = await answer(await post(`${url}/api/v1/applications/shop/revisions`, location));
+
+      expect(refused).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    });
+
+    it('decides access on the body the handler reads, keeping 403 for another application and 400 for malformed JSON', async () => {
+      const { url } = await start({});
+      for (const name of ['shop', 'other']) expect((await post(`${url}/api/v1/applications`, JSON.stringify({ name }))).status).toBe(201);
+      const created = await post(`${url}/api/v1/tokens`, JSON.stringify({ role: 'deployer', applications: ['other'] }));
+      const { token: limited } = (await created.json()) as { token: string };
+      const deploy = (body: string, token = adminToken) => post(`${url}/api/v1/deployments`, body, { authorization: `Bearer ${token}` });
+      const deployment = (applicationName: string) =>
+        JSON.stringify({ applicationName, deploymentGroupName: 'web', revisionId: 'r-1', description: 'x'.repeat(900) });
+
+      expect(await answer(await deploy(deployment('shop'), limited))).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+      // Let through, the handler reads the same body: it finds no such group.
+      expect(await answer(await deploy(deployment('other'), limited))).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+      for (const token of [adminToken, limited]) {
+        expect(await answer(await deploy('{"applicationName": "shop",', token))).toMatchObject({ status: 400, code: 'INVALID_JSON' });
+      }
     });
   });
 

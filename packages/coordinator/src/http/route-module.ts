@@ -23,7 +23,7 @@ export interface AppDeps {
   readonly secretsKey: SecretsKey;
   /** Requests per client address (shared with the agent gateway); no limit without one. */
   readonly rateLimiter?: RateLimiter;
-  /** The largest API request body; MAX_JSON_BODY_BYTES by default. */
+  /** The largest request body but a bundle upload, JSON bodies included; MAX_JSON_BODY_BYTES by default. */
   readonly maxRequestBodyBytes?: number;
   /** Lifetime of an enrollment token created without an explicit ttl. */
   readonly enrollTokenTtlMs: number;

@@ -1,11 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { parseServerConfig } from '../config.js';
-import { startServer, type RunningServer } from '../server.js';
 import { runCli } from '../cli/program.js';
+import type { RunningServer } from '../server.js';
 import { SERVER_SERVICES } from '../server-services.js';
+import { startTempServer } from './temp-server.test-support.js';
 
 /** Test support: a real coordinator (with the services `baton server` runs) on a free port, and the CLI run in-process against it. */
 export interface CliTestServer {
@@ -21,12 +19,9 @@ export interface CliTestServer {
 }
 
 export async function startCliTestServer(): Promise<CliTestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'baton-cli-'));
-  const config = parseServerConfig({ dataDir: dir, listen: '127.0.0.1:0' });
-  if (!config.ok) throw new Error(config.error);
-  const server = await startServer(config.value, { logger: pino({ level: 'silent' }), print: () => undefined, services: SERVER_SERVICES });
-  const adminToken = readFileSync(join(dir, 'admin-token'), 'utf8').trim();
-  const filesDir = join(dir, 'files');
+  const temp = await startTempServer({ services: SERVER_SERVICES });
+  const { server, adminToken } = temp;
+  const filesDir = join(temp.dataDir, 'files');
   mkdirSync(filesDir);
   return {
     server,
@@ -46,9 +41,6 @@ export async function startCliTestServer(): Promise<CliTestServer> {
       });
       return { code, stdout, stderr };
     },
-    async close() {
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: () => temp.close(),
   };
 }

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { recordRefusal, refusalOf } from '../../access/record-refusal.js';
 import { chromeOf, type DashboardContext, type DashboardEnv } from '../dashboard-env.js';
 import { Layout } from '../components/layout.js';
 import { clearSessionCookie, setSessionCookie } from '../session-auth.js';
@@ -28,7 +29,10 @@ const SignInPage = ({ c, context, problem, next }: { c: Parameters<typeof chrome
   </Layout>
 );
 
-/** The public routes: the sign-in form and its post, which trades an API token for a session cookie. */
+/**
+ * The public routes: the sign-in form and its post, which trades an API token for a session cookie. A refused
+ * token is recorded in the audit log as the API's refused bearer tokens are (its claimed id, never its secret).
+ */
 export function signInRoutes(ui: Hono<DashboardEnv>, context: DashboardContext, sessions: SessionStore): void {
   ui.get('/sign-in', (c) => c.html(<SignInPage c={c} context={context} next={safeNext(c.req.query('next'))} />));
 
@@ -38,6 +42,7 @@ export function signInRoutes(ui: Hono<DashboardEnv>, context: DashboardContext, 
     const next = safeNext(typeof form['next'] === 'string' ? form['next'] : undefined);
     const now = context.clock();
     if (!context.authenticate(context.db, token, now)) {
+      recordRefusal(context.db, refusalOf(c, { channel: 'dashboard', status: 401, presented: token, at: now }));
       return c.html(<SignInPage c={c} context={context} next={next} problem="That token is not valid (unknown, revoked or expired)." />, 401);
     }
     setSessionCookie(c, sessions.create(token, now.getTime()), now.getTime());

@@ -9,6 +9,7 @@ import { sql as triggers } from './008-triggers.js';
 import { sql as variables } from './009-variables.js';
 import { sql as agentUpgrades } from './010-agent-upgrades.js';
 import { sql as sealedTriggerSecrets } from './011-sealed-trigger-secrets.js';
+import { sql as revisionsByDigest } from './012-revisions-by-digest.js';
 
 export interface Migration {
   readonly version: number;
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'variables', sql: variables },
   { version: 10, name: 'agent-upgrades', sql: agentUpgrades },
   { version: 11, name: 'sealed-trigger-secrets', sql: sealedTriggerSecrets, rebuildsTables: true },
+  { version: 12, name: 'revisions-by-digest', sql: revisionsByDigest },
 ];
