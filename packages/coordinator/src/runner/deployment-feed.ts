@@ -70,24 +70,13 @@ export type DeploymentChangeListener = (change: DeploymentChange) => void;
  * did not touch keep their object identity, so a step on one host of a thousand compares one host deeply.
  */
 export function describeChanges(previous: DeploymentState | undefined, state: DeploymentState, now: number): DeploymentChange[] {
-  const of: ChangeOf = {
-    deploymentId: state.deploymentId,
-    applicationName: state.context.applicationName,
-    groupName: state.context.deploymentGroupName,
-    groupId: state.context.deploymentGroupId,
-    at: new Date(now).toISOString(),
-  };
+  const of = changeOf(state.context, now);
   const changes: DeploymentChange[] = [];
   const statusChange: DeploymentChange[] = [];
   if (previous?.status !== state.status) {
-    statusChange.push({
-      ...of,
-      type: 'deployment',
-      creator: state.context.creator,
-      status: state.status,
-      ...(previous ? { previousStatus: previous.status } : {}),
-      ...(state.errorInformation ? { errorInformation: state.errorInformation } : {}),
-    });
+    statusChange.push(
+      describeStatusChange(state.context, now, { status: state.status, previousStatus: previous?.status, errorInformation: state.errorInformation }),
+    );
   }
   // A deployment's news come first while it runs, last when it ends: its last host finished before it did.
   const ended = isTerminalDeploymentStatus(state.status);
@@ -103,6 +92,35 @@ export function describeChanges(previous: DeploymentState | undefined, state: De
   }
   if (ended) changes.push(...statusChange);
   return changes;
+}
+
+/**
+ * A deployment's status change, whether a step made it (`describeChanges`) or the store did outside a step
+ * (a deployment queued, stopped before it started, failed when it was created).
+ */
+export function describeStatusChange(
+  context: DeploymentContext,
+  now: number,
+  { status, previousStatus, errorInformation }: Pick<DeploymentStatusChange, 'status' | 'previousStatus' | 'errorInformation'>,
+): DeploymentStatusChange {
+  return {
+    ...changeOf(context, now),
+    type: 'deployment',
+    creator: context.creator,
+    status,
+    ...(previousStatus ? { previousStatus } : {}),
+    ...(errorInformation ? { errorInformation } : {}),
+  };
+}
+
+function changeOf(context: DeploymentContext, now: number): ChangeOf {
+  return {
+    deploymentId: context.deploymentId,
+    applicationName: context.applicationName,
+    groupName: context.deploymentGroupName,
+    groupId: context.deploymentGroupId,
+    at: new Date(now).toISOString(),
+  };
 }
 
 function describeHostChanges(of: ChangeOf, earlier: HostProgress | undefined, host: HostProgress): DeploymentChange[] {

@@ -18,7 +18,7 @@ import {
 import type { Logger } from 'pino';
 import { startDeployment, step, type Command, type DeploymentState, type EngineEvent, type HostCandidate } from '../engine/index.js';
 import type { Database } from '../store/database.js';
-import { DeploymentProgressStore } from '../store/deployment-progress.js';
+import { DeploymentProgressStore, type RouterCommand } from '../store/deployment-progress.js';
 import {
   finishWaitingDeployment,
   getDeployment,
@@ -40,7 +40,7 @@ import { getDeploymentGroup, listHostsForGroup, type DeploymentGroup } from '../
 import { getHost } from '../store/hosts.js';
 import { createTrafficRouter } from '../traffic/create-router.js';
 import type { TrafficRouter } from '../traffic/traffic-router.js';
-import { DeploymentFeed, describeChanges, type DeploymentChange } from './deployment-feed.js';
+import { DeploymentFeed, describeChanges, describeStatusChange } from './deployment-feed.js';
 import { DeploymentWatch } from './deployment-watch.js';
 import { outdatedUpdatesFor } from './outdated-instances.js';
 import { routeTraffic, splitTraffic, type RouterFactory } from './traffic-driver.js';
@@ -81,6 +81,13 @@ export class EngineRunner {
   private readonly upgrading = new Set<string>();
   private readonly timers = new WakeupTimers();
   private readonly progress: DeploymentProgressStore;
+  /** Per group, the last traffic split queued for its router (see carryOutSplit). */
+  private readonly splitQueues = new Map<string, Promise<void>>();
+  /**
+   * Once closed, router calls still in flight are not followed up (the database may be closed): what they
+   * would have settled stays in the outbox, and the next start carries it out again.
+   */
+  private closed = false;
   /** Until then, a waiting deployment waits for hosts still reconnecting after `recover` (see awaitsReconnects). */
   private reconnectGraceEnd = 0;
   private reconnectGraceOver = true;
@@ -117,15 +124,29 @@ export class EngineRunner {
       }
       this.logger.info({ deploymentId: id }, 'resumed deployment after restart');
     }
-    // Traffic changes decided before the restart but not known to be done: do them (again; they are idempotent).
-    for (const { deploymentId, command } of this.progress.routerOutbox()) {
-      const state = this.active.get(deploymentId);
-      if (state) this.carryOutRoute(state, command as Extract<Command, { type: 'ROUTE_TRAFFIC' }>);
-    }
+    this.replayRouterOutbox();
     for (const groupId of listGroupsWithWaitingDeployments(this.db)) this.startNext(groupId);
   }
 
+  /**
+   * Traffic changes decided before the restart but not known to be done: done (again; they are idempotent), in
+   * the order they were decided. A split is replayed for an ended deployment too: the restore of normal
+   * weights comes with a deployment's last step.
+   */
+  private replayRouterOutbox(): void {
+    for (const { deploymentId, command } of this.progress.routerOutbox()) {
+      if (command.type === 'ROUTE_TRAFFIC') {
+        const state = this.active.get(deploymentId);
+        if (state) this.carryOutRoute(state, command);
+      } else {
+        const state = this.active.get(deploymentId) ?? this.progress.load(deploymentId);
+        if (state) this.carryOutSplit(state, command);
+      }
+    }
+  }
+
   close(): void {
+    this.closed = true;
     this.timers.clearAll();
     clearTimeout(this.reconnectGraceTimer);
   }
@@ -382,9 +403,7 @@ export class EngineRunner {
           this.carryOutRoute(state, command);
           break;
         case 'SET_TRAFFIC_SPLIT':
-          void splitTraffic(this.routerOf(state), state, command).then((failure) => {
-            if (failure) this.dispatch(id, failure);
-          });
+          this.carryOutSplit(state, command);
           break;
       }
     }
@@ -394,13 +413,30 @@ export class EngineRunner {
     }
   }
 
+  /** BlockTraffic / AllowTraffic; its outcome returns as the event's result, which also settles its outbox row. */
+  private carryOutRoute(state: DeploymentState, command: Extract<RouterCommand, { type: 'ROUTE_TRAFFIC' }>): void {
+    void routeTraffic(this.routerOf(state), state, command, this.clock).then((event) => {
+      if (!this.closed) this.dispatch(state.deploymentId, event);
+    });
+  }
+
   /**
-   * Arms the deployment's wake-up. A timer may fire before `at` by this runner's clock (timers and the clock are
-   * different clocks); the engine then finds nothing due and asks for nothing new, so the wake-up it still wants
-   * is armed again here rather than lost.
+   * Applies a split once every split queued before it for the same group is answered, whichever deployment
+   * decided it: calls to one router must not interleave, or an older weight set could land after the restore
+   * that follows it. Once the router has answered, the split leaves the outbox: done, or refused and reported
+   * to the engine as TRAFFIC_FAILED — settled after that step, so that a restore it decides keeps its row.
    */
-  private carryOutRoute(state: DeploymentState, command: Extract<Command, { type: 'ROUTE_TRAFFIC' }>): void {
-    void routeTraffic(this.routerOf(state), state, command, this.clock).then((event) => this.dispatch(state.deploymentId, event));
+  private carryOutSplit(state: DeploymentState, command: Extract<RouterCommand, { type: 'SET_TRAFFIC_SPLIT' }>): void {
+    const groupId = state.context.deploymentGroupId;
+    const queued = (this.splitQueues.get(groupId) ?? Promise.resolve()).then(async () => {
+      if (this.closed) return;
+      const failure = await splitTraffic(this.routerOf(state), state, command);
+      if (this.closed) return;
+      if (failure && this.active.has(state.deploymentId)) this.dispatch(state.deploymentId, failure);
+      else if (failure) this.logger.error({ deploymentId: state.deploymentId }, `traffic split after the deployment ended failed: ${failure.message}`);
+      this.progress.settleSplit(state.deploymentId, command);
+    });
+    this.splitQueues.set(groupId, queued);
   }
 
   /** The traffic router of the deployment's group, if it has one. */
@@ -409,6 +445,11 @@ export class EngineRunner {
     return spec ? (this.options.routerFor ?? createTrafficRouter)(spec) : undefined;
   }
 
+  /**
+   * Arms the deployment's wake-up. A timer may fire before `at` by this runner's clock (timers and the clock are
+   * different clocks); the engine then finds nothing due and asks for nothing new, so the wake-up it still wants
+   * is armed again here rather than lost.
+   */
   private armWakeup(deploymentId: string, at: number): void {
     this.timers.arm(deploymentId, at - this.clock(), () => {
       this.dispatch(deploymentId, { type: 'WAKEUP' });
@@ -585,18 +626,8 @@ export class EngineRunner {
     const record = getDeployment(this.db, deploymentId);
     const context = this.progress.loadContext(deploymentId);
     if (!record || !context) return;
-    const change: DeploymentChange = {
-      type: 'deployment',
-      deploymentId,
-      applicationName: context.applicationName,
-      groupName: context.deploymentGroupName,
-      groupId: context.deploymentGroupId,
-      at: new Date(this.clock()).toISOString(),
-      creator: context.creator,
-      status: record.status,
-      ...(record.errorCode ? { errorInformation: { code: record.errorCode as DeploymentErrorCode, message: record.errorMessage ?? '' } } : {}),
-    };
-    this.feed.publish([change]);
+    const errorInformation = record.errorCode ? { code: record.errorCode as DeploymentErrorCode, message: record.errorMessage ?? '' } : undefined;
+    this.feed.publish([describeStatusChange(context, this.clock(), { status: record.status, errorInformation })]);
   }
 }
 

@@ -12,6 +12,7 @@ export type RouterFactory = (spec: TrafficRouterSpec) => TrafficRouter;
 
 type RouteCommand = Extract<Command, { type: 'ROUTE_TRAFFIC' }>;
 type SplitCommand = Extract<Command, { type: 'SET_TRAFFIC_SPLIT' }>;
+type TrafficFailed = Extract<EngineEvent, { type: 'TRAFFIC_FAILED' }>;
 
 export async function routeTraffic(router: TrafficRouter | undefined, state: DeploymentState, command: RouteCommand, now: () => number): Promise<EngineEvent> {
   const startTime = now();
@@ -29,8 +30,11 @@ export async function routeTraffic(router: TrafficRouter | undefined, state: Dep
   }
 }
 
-/** Applies a canary split; answers TRAFFIC_FAILED when the router refuses, nothing when it is done. */
-export async function splitTraffic(router: TrafficRouter | undefined, state: DeploymentState, command: SplitCommand): Promise<EngineEvent | undefined> {
+/**
+ * Applies a traffic split (canary weights, a blue/green shift, or the restore of normal weights); answers
+ * TRAFFIC_FAILED when the router refuses, nothing when it is done.
+ */
+export async function splitTraffic(router: TrafficRouter | undefined, state: DeploymentState, command: SplitCommand): Promise<TrafficFailed | undefined> {
   try {
     if (!router) return undefined; // Without a router a canary simply has no traffic split.
     if (command.shares) {

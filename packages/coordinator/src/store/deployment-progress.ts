@@ -140,7 +140,9 @@ export class DeploymentProgressStore {
       ),
       deleteOutbox: db.prepare('DELETE FROM outbox WHERE command_id = ?'),
       outboxForHost: db.prepare<[string], { payload: string }>(`SELECT payload FROM outbox WHERE host_id = ? AND target = 'agent' ORDER BY rowid`),
+      // Rowid order is decision order: a split replaced by a newer one of its deployment takes a new rowid.
       routerOutbox: db.prepare<[], { deployment_id: string; payload: string }>(`SELECT deployment_id, payload FROM outbox WHERE target = 'router' ORDER BY rowid`),
+      settleSplit: db.prepare('DELETE FROM outbox WHERE command_id = ? AND payload = ?'),
     };
   }
 
@@ -238,14 +240,32 @@ export class DeploymentProgressStore {
           s.insertOutbox.run(command.message.commandId, next.deploymentId, command.hostId, JSON.stringify(command.message), at, 'agent');
         } else if (command.type === 'ROUTE_TRAFFIC') {
           s.insertOutbox.run(command.commandId, next.deploymentId, command.hostId, JSON.stringify(command), at, 'router');
+        } else if (command.type === 'SET_TRAFFIC_SPLIT') {
+          // Only a deployment's latest split matters: it replaces an older one not yet carried out, so a replay
+          // can never set canary weights over the restore that followed them. A split concerns no one host.
+          s.insertOutbox.run(splitCommandId(next.deploymentId), next.deploymentId, '', JSON.stringify(command), at, 'router');
         }
       }
     })();
   }
 
-  /** Traffic changes decided but not yet known to be done: carried out again after a restart (they are idempotent). */
-  routerOutbox(): { deploymentId: string; command: unknown }[] {
-    return this.statements.routerOutbox.all().map((row) => ({ deploymentId: row.deployment_id, command: JSON.parse(row.payload) as unknown }));
+  /**
+   * Traffic changes decided but not yet known to be done, in the order they were decided: carried out again
+   * after a restart (they are idempotent). A ROUTE_TRAFFIC row leaves with its event's result; a split leaves
+   * through `settleSplit`.
+   */
+  routerOutbox(): { deploymentId: string; command: RouterCommand }[] {
+    // Written by `save` from the engine's own commands: the payload's shape is known.
+    return this.statements.routerOutbox.all().map((row) => ({ deploymentId: row.deployment_id, command: JSON.parse(row.payload) as RouterCommand }));
+  }
+
+  /**
+   * The router has answered `split` (done, or refused and the engine told): its row leaves the outbox, unless
+   * a newer split of the deployment has replaced it meanwhile — that one still waits for its own answer (an
+   * identical newer split asks for the very state the router has just reached).
+   */
+  settleSplit(deploymentId: string, split: SplitCommand): void {
+    this.statements.settleSplit.run(splitCommandId(deploymentId), JSON.stringify(split));
   }
 
   /** Commands a host has not yet answered, in the order they were decided: redelivered on every connect. */
@@ -253,6 +273,12 @@ export class DeploymentProgressStore {
     return this.statements.outboxForHost.all(hostId).map((row) => JSON.parse(row.payload) as unknown);
   }
 }
+
+type SplitCommand = Extract<Command, { type: 'SET_TRAFFIC_SPLIT' }>;
+export type RouterCommand = Extract<Command, { type: 'ROUTE_TRAFFIC' }> | SplitCommand;
+
+/** The outbox key of a deployment's split: one per deployment, so a newer split replaces an older one. */
+const splitCommandId = (deploymentId: string) => `${deploymentId}.traffic-split`;
 
 function toContext(row: ContextRow): DeploymentContext {
   const options = parseStoredJson(DeploymentOptions, row.options, `options of deployment ${row.id}`);
