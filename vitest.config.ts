@@ -13,6 +13,7 @@ export default defineConfig({
       { find: exactly('@baton/shared'), replacement: src('shared/src/index.ts') },
       { find: exactly('@baton/shared/protocol'), replacement: src('shared/src/protocol/index.ts') },
       { find: exactly('@baton/shared/result'), replacement: src('shared/src/result.ts') },
+      { find: exactly('@baton/shared/archive-io'), replacement: src('shared/src/archive-io/index.ts') },
       { find: exactly('@baton/agent'), replacement: src('agent/src/index.ts') },
       { find: exactly('@baton/coordinator'), replacement: src('coordinator/src/index.ts') },
     ],

@@ -31,11 +31,28 @@ interface DeploymentView {
   readonly creator: string;
 }
 
-/** A cluster of `agents` hosts, each behind its own cuttable link, with app `shop` and a OneAtATime group `web`. */
-async function startPartitionedCluster(agents: number, offlineEventTimeoutMs: number): Promise<{ lab: NetworkLab; cluster: Cluster }> {
+/** Two hosts, each behind its own cuttable link, with app `shop`, a OneAtATime group `web`, and v1 deployed to both. */
+interface PartitionedCluster {
+  readonly lab: NetworkLab;
+  readonly cluster: Cluster;
+  /** Where the bundles of this cluster's deployments are written. */
+  readonly bundles: string;
+  /** Stops the cluster, removes the network and the bundles. */
+  stop(): Promise<void>;
+}
+
+async function startPartitionedCluster(offlineEventTimeoutMs: number): Promise<PartitionedCluster> {
+  const agents = 2;
   const lab = await NetworkLab.create(agents);
+  const bundles = mkdtempSync(join(tmpdir(), 'baton-chaos-net-'));
+  let cluster: Cluster | undefined;
+  const stop = async () => {
+    await cluster?.stop();
+    await lab.destroy();
+    rmSync(bundles, { recursive: true, force: true });
+  };
   try {
-    const cluster = await Cluster.start({
+    cluster = await Cluster.start({
       agents,
       listenHost: lab.coordinatorAddress,
       heartbeatIntervalMs: 500,
@@ -44,41 +61,40 @@ async function startPartitionedCluster(agents: number, offlineEventTimeoutMs: nu
     });
     await expectOk(cluster.baton(['app', 'create', 'shop']));
     await expectOk(cluster.baton(['group', 'create', 'shop', 'web', '--tag', 'role=web', '--config', 'CodeDeployDefault.OneAtATime', '--auto-rollback']));
-    return { lab, cluster };
+    const first = await deploy(cluster, writeBundle(join(bundles, 'v1'), { version: 'v1' }));
+    expect(first.status).toBe('Succeeded');
+    return { lab, cluster, bundles, stop };
   } catch (error) {
-    await lab.destroy();
+    await stop();
     throw error;
   }
 }
 
+/**
+ * Deploys `version`, whose `hook` sleeps HOOK_SECONDS, and cuts the link of the host found running that hook, at
+ * `cutAt`; `index` is that host's link number.
+ */
+async function cutDuringHook({ lab, cluster, bundles }: PartitionedCluster, hook: string, version: string) {
+  const deploymentId = await startDeployment(cluster, writeBundle(join(bundles, version), { version, sleepAt: { hook, seconds: HOOK_SECONDS } }));
+  const running = await hookStarted(cluster.agents, hook, version);
+  const index = cluster.agents.indexOf(running) + 1;
+  const cutAt = Date.now();
+  await lab.cut(index);
+  return { deploymentId, running, index, cutAt };
+}
+
 describe('a partition shorter than the offline timeout', () => {
-  let lab: NetworkLab | undefined;
-  let cluster: Cluster | undefined;
-  let bundles: string;
-
+  let partitioned: PartitionedCluster | undefined;
+  // The agent's reconnection backs off up to 10 s: the timeout leaves room for the cut, that and the hello.
   beforeAll(async () => {
-    bundles = mkdtempSync(join(tmpdir(), 'baton-chaos-net-'));
-    // The agent's reconnection backs off up to 10 s: the timeout leaves room for the cut, that and the hello.
-    ({ lab, cluster } = await startPartitionedCluster(2, PARTITION_MS + 40_000));
-    const first = await deploy(cluster, writeBundle(join(bundles, 'v1'), { version: 'v1' }));
-    expect(first.status).toBe('Succeeded');
+    partitioned = await startPartitionedCluster(PARTITION_MS + 40_000);
   }, 180_000);
-
-  afterAll(async () => {
-    await cluster?.stop();
-    await lab?.destroy();
-    if (bundles) rmSync(bundles, { recursive: true, force: true });
-  });
+  afterAll(() => partitioned?.stop());
 
   it.each(CUT_AT)(`the agent cut off during %s finishes it while away, reports it on its return, and runs nothing twice`, async (hook) => {
-    const c = cluster!;
+    const { lab, cluster: c } = partitioned!;
     const version = `cut-${hook}`;
-    const bundle = writeBundle(join(bundles, version), { version, sleepAt: { hook, seconds: HOOK_SECONDS } });
-    const { deploymentId } = await c.batonJson<{ deploymentId: string }>(['deploy', 'shop', 'web', '--bundle', bundle]);
-    const running = await hookStarted(c.agents, hook, version);
-    const index = c.agents.indexOf(running) + 1;
-    const cutAt = Date.now();
-    await lab!.cut(index);
+    const { deploymentId, running, index, cutAt } = await cutDuringHook(partitioned!, hook, version);
     faults.push(`${running.name} at ${hook} for ${PARTITION_MS / 1000} s`);
 
     // Detected: the coordinator stops hearing the host and marks it offline.
@@ -89,7 +105,7 @@ describe('a partition shorter than the offline timeout', () => {
     await sleep(Math.max(0, cutAt + PARTITION_MS - Date.now()));
     // The coordinator cannot know yet that the hook finished on the host.
     expect(eventOf(await get(c, deploymentId), running.name, hook).status).toBe('InProgress');
-    await lab!.restore(index);
+    await lab.restore(index);
     const restoredAt = Date.now();
 
     const finished = await waitForEnd(c, deploymentId, PARTITION_MS + 120_000);
@@ -106,33 +122,16 @@ describe('a partition shorter than the offline timeout', () => {
 
 describe('a partition longer than the offline timeout', () => {
   const OFFLINE_TIMEOUT_MS = 3_000;
-  let lab: NetworkLab | undefined;
-  let cluster: Cluster | undefined;
-  let bundles: string;
-
+  let partitioned: PartitionedCluster | undefined;
   beforeAll(async () => {
-    bundles = mkdtempSync(join(tmpdir(), 'baton-chaos-net-'));
-    ({ lab, cluster } = await startPartitionedCluster(2, OFFLINE_TIMEOUT_MS));
-    const first = await deploy(cluster, writeBundle(join(bundles, 'v1'), { version: 'v1' }));
-    expect(first.status).toBe('Succeeded');
+    partitioned = await startPartitionedCluster(OFFLINE_TIMEOUT_MS);
   }, 180_000);
-
-  afterAll(async () => {
-    await cluster?.stop();
-    await lab?.destroy();
-    if (bundles) rmSync(bundles, { recursive: true, force: true });
-  });
+  afterAll(() => partitioned?.stop());
 
   it('fails the event per the configuration and gives the host the last good revision when it returns', async () => {
-    const c = cluster!;
+    const { lab, cluster: c } = partitioned!;
     const hook = 'ApplicationStart';
-    const version = 'v2';
-    const bundle = writeBundle(join(bundles, version), { version, sleepAt: { hook, seconds: HOOK_SECONDS } });
-    const { deploymentId } = await c.batonJson<{ deploymentId: string }>(['deploy', 'shop', 'web', '--bundle', bundle]);
-    const running = await hookStarted(c.agents, hook, version);
-    const index = c.agents.indexOf(running) + 1;
-    const cutAt = Date.now();
-    await lab!.cut(index);
+    const { deploymentId, running, index, cutAt } = await cutDuringHook(partitioned!, hook, 'v2');
     faults.push(`${running.name} at ${hook} for ${PARTITION_MS / 1000} s, past the ${OFFLINE_TIMEOUT_MS / 1000} s offline timeout`);
 
     // OneAtATime over two hosts needs one healthy host: the lost host fails, the other is skipped.
@@ -150,7 +149,7 @@ describe('a partition longer than the offline timeout', () => {
     expect(rollback.errorInformation?.message).toContain(`offline (${running.name})`);
 
     await sleep(Math.max(0, cutAt + PARTITION_MS - Date.now()));
-    await lab!.restore(index);
+    await lab.restore(index);
     await c.waitForOnlineHosts(2, 60_000);
     // Reconciled: the host, which installed v2 and ran part of its hooks while cut off, receives the group's
     // last successful revision as an outdated host.
@@ -181,9 +180,14 @@ function hookStarted(agents: readonly TestAgent[], hook: string, version: string
 
 const get = (cluster: Cluster, id: string) => cluster.batonJson<DeploymentJson>(['deployment', 'get', id]);
 
-async function deploy(cluster: Cluster, bundle: string): Promise<DeploymentJson> {
+/** Starts a deployment of `bundle` to group `web` of `shop`; answers its id. */
+async function startDeployment(cluster: Cluster, bundle: string): Promise<string> {
   const { deploymentId } = await cluster.batonJson<{ deploymentId: string }>(['deploy', 'shop', 'web', '--bundle', bundle]);
-  return waitForEnd(cluster, deploymentId, 120_000);
+  return deploymentId;
+}
+
+async function deploy(cluster: Cluster, bundle: string): Promise<DeploymentJson> {
+  return waitForEnd(cluster, await startDeployment(cluster, bundle), 120_000);
 }
 
 function waitForEnd(cluster: Cluster, id: string, timeoutMs: number): Promise<DeploymentJson> {

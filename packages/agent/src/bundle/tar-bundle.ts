@@ -1,7 +1,6 @@
-import { once } from 'node:events';
-import { createReadStream } from 'node:fs';
-import { err, ok, toTarEntry, type ArchiveEntry, type BundleError, type EntryBudget, type Result } from '@baton/shared';
-import { extract, Parser, type ReadEntry } from 'tar';
+import { err, ok, type BundleError, type EntryBudget, type Result } from '@baton/shared';
+import { listTarEntries } from '@baton/shared/archive-io';
+import { extract, type ReadEntry } from 'tar';
 import type { BundleReader } from './bundle-reader.js';
 import { toCorruptArchiveError } from './system-error.js';
 
@@ -14,50 +13,13 @@ const SET_ID_BITS = 0o6000;
  * to unpack it in a second pass with tar's own strict extractor, which adds its own path checks on top of ours.
  */
 export async function openTarBundle(archivePath: string, budget: EntryBudget): Promise<Result<BundleReader, BundleError>> {
-  const listed = await listTarEntries(archivePath, budget);
+  const listed = await listTarEntries(archivePath, budget, toCorruptArchiveError);
   if (!listed.ok) return listed;
   return ok({
     entries: listed.value,
     extractTo: (root) => extractTar(archivePath, root),
     close: () => undefined,
   });
-}
-
-async function listTarEntries(archivePath: string, budget: EntryBudget): Promise<Result<ArchiveEntry[], BundleError>> {
-  const entries: ArchiveEntry[] = [];
-  let refusal: BundleError | undefined;
-  let failure: unknown;
-  const parser = new Parser({
-    strict: true,
-    onReadEntry: (readEntry) => {
-      readEntry.resume();
-      if (refusal) return;
-      const entry = toTarEntry(readEntry);
-      const admitted = budget.admit(entry);
-      if (admitted.ok) {
-        entries.push(entry);
-      } else {
-        refusal = admitted.error;
-        parser.abort(new Error(refusal.message));
-      }
-    },
-  });
-  const finished = new Promise<void>((resolve) => {
-    parser.on('end', resolve);
-    parser.on('error', (error: unknown) => {
-      failure ??= error;
-      resolve();
-    });
-  });
-  for await (const chunk of createReadStream(archivePath)) {
-    if (failure !== undefined) break;
-    if (!parser.write(chunk as Buffer)) await Promise.race([once(parser, 'drain').catch(() => undefined), finished]);
-  }
-  if (failure === undefined) parser.end();
-  await finished;
-  if (refusal) return err(refusal);
-  if (failure !== undefined) return err(toCorruptArchiveError(failure));
-  return ok(entries);
 }
 
 /** Set-id bits never reach the disk, not even until the caller sets the final modes (see entry-rules.ts). */

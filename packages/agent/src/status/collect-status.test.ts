@@ -7,7 +7,7 @@ import { startAgent, type RunningAgent } from '../agent.js';
 import { parseAgentConfig, type AgentConfig } from '../config.js';
 import { ENROLL_TOKEN, FakeCoordinator } from '../fake-coordinator.test-support.js';
 import { createAgentLogger } from '../logging.js';
-import { buildTgzBundle } from '../test-bundle.test-support.js';
+import { buildTgzBundle, deploymentOf } from '../test-bundle.test-support.js';
 import { collectStatus } from './collect-status.js';
 import { formatStatus } from './format-status.js';
 
@@ -50,15 +50,7 @@ describe('collectStatus', () => {
       'app/index.html': 'hello\n',
     });
     coordinator.revisions.set(bundle.sha256, bundle.bytes);
-    const deployment: DeploymentContext = {
-      deploymentId: 'd-1',
-      applicationName: 'shop',
-      deploymentGroupName: 'web',
-      deploymentGroupId: 'dg-1',
-      creator: 'user',
-      revision: { sha256: bundle.sha256, size: bundle.size, bundleType: 'tgz' },
-      ignoreApplicationStopFailures: false,
-    };
+    const deployment = deploymentOf('d-1', bundle);
     agent = await startAgent(config, createAgentLogger({ file: config.layout.logFile, stderrLevel: 'silent' }));
     await expect.poll(async () => (await collectStatus(config.layout)).status?.connection.state).toBe('connected');
 
@@ -83,7 +75,7 @@ describe('collectStatus', () => {
     expect(after.status?.running).toBeUndefined();
     expect(after.status?.lastEvent).toMatchObject({ deploymentId: 'd-1', event: 'ValidateService', status: 'Succeeded' });
     expect(after.lastSuccessful).toEqual([
-      { groupId: 'dg-1', applicationName: 'shop', groupName: 'web', deploymentId: 'd-1', installedAt: expect.any(String) },
+      { groupId: 'dg-1', applicationName: 'shop', groupName: 'prod', deploymentId: 'd-1', installedAt: expect.any(String) },
     ]);
     expect(after.keptRevisions.directories).toBe(1);
     expect(after.keptRevisions.bytes).toBeGreaterThan(bundle.size);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeploymentContext, EventResult, LifecycleEventName } from '@baton/shared';
 import { ENROLL_TOKEN, FakeCoordinator } from '../../fake-coordinator.test-support.js';
-import { buildTgzBundle } from '../../test-bundle.test-support.js';
+import { buildTgzBundle, deploymentOf } from '../../test-bundle.test-support.js';
 import { AGENT_BIN } from './install.js';
 
 interface Child {
@@ -61,15 +61,7 @@ hooks:
 async function deploymentWith(scripts: Record<string, string>): Promise<DeploymentContext> {
   const bundle = await buildTgzBundle({ 'appspec.yml': APPSPEC, ...scripts });
   coordinator.revisions.set(bundle.sha256, bundle.bytes);
-  return {
-    deploymentId: 'd-1',
-    applicationName: 'shop',
-    deploymentGroupName: 'web',
-    deploymentGroupId: 'dg-1',
-    creator: 'user',
-    revision: { sha256: bundle.sha256, size: bundle.size, bundleType: 'tgz' },
-    ignoreApplicationStopFailures: false,
-  };
+  return deploymentOf('d-1', bundle);
 }
 
 const send = (deployment: DeploymentContext, event: LifecycleEventName): string => {

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineRunner } from '../../runner/engine-runner.js';
 import type { DeploymentView } from '../../store/deployment-read-model.js';
-import { APPSPEC, makeArchive } from '../../testing/bundle-archives.test-support.js';
 import type { DeploymentFixture } from '../../testing/deployment-fixture.test-support.js';
 import { createDeploymentTestApp } from '../../testing/deployment-test-app.test-support.js';
 import type { FakeFleet } from '../../testing/fake-fleet.test-support.js';
 import { readJson } from '../../testing/read-json.test-support.js';
-import { startTestS3, type TestS3 } from '../../testing/s3-server.test-support.js';
+import { startS3WithBundle } from '../../testing/s3-bundle.test-support.js';
+import type { TestS3 } from '../../testing/s3-server.test-support.js';
 import type { TestApp } from '../../testing/test-app.test-support.js';
 import type { RevisionView } from '../views.js';
 
@@ -21,10 +21,7 @@ interface Created {
 describe('deployments from revision locations', () => {
   let s3: TestS3;
   let bundle: Buffer;
-  beforeAll(async () => {
-    s3 = await startTestS3();
-    bundle = await makeArchive('tgz', { 'appspec.yml': APPSPEC });
-  });
+  beforeAll(async () => ({ s3, bundle } = await startS3WithBundle()));
   afterAll(() => s3.close());
 
   let t: TestApp;

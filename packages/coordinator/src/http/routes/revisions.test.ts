@@ -3,9 +3,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { revisionSigningPayload } from '@baton/shared';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { APPSPEC, makeArchive } from '../../testing/bundle-archives.test-support.js';
 import { readJson } from '../../testing/read-json.test-support.js';
-import { startTestS3, type TestS3 } from '../../testing/s3-server.test-support.js';
+import { startS3WithBundle } from '../../testing/s3-bundle.test-support.js';
+import type { TestS3 } from '../../testing/s3-server.test-support.js';
 import { createTestApp, type TestApp } from '../../testing/test-app.test-support.js';
 import type { RevisionView } from '../views.js';
 
@@ -20,10 +20,7 @@ const upload = (t: TestApp, body: RequestInit['body'], query = '?bundleType=tgz'
 describe('revision routes', () => {
   let s3: TestS3;
   let bundle: Buffer;
-  beforeAll(async () => {
-    s3 = await startTestS3();
-    bundle = await makeArchive('tgz', { 'appspec.yml': APPSPEC });
-  });
+  beforeAll(async () => ({ s3, bundle } = await startS3WithBundle()));
   afterAll(() => s3.close());
 
   let t: TestApp;

@@ -1,23 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyMigrations, type Database } from '../database.js';
 import { getRevision } from '../revisions.js';
 import { MIGRATIONS } from './index.js';
+import { openReleaseDatabase } from './release-database.test-support.js';
 
 describe('migration 004: revision sources', () => {
-  let dir: string;
   let db: Database;
+  let cleanup: () => void;
   const sha = 'a'.repeat(64);
   beforeEach(() => {
     // A database as release 3 left it: an uploaded revision with a deployment pointing at it.
-    dir = mkdtempSync(join(tmpdir(), 'baton-migration-'));
-    db = new BetterSqlite3(join(dir, 'baton.db'));
-    db.pragma('foreign_keys = ON');
-    applyMigrations(db, MIGRATIONS.slice(0, 3));
-    db.exec(`
+    ({ db, cleanup } = openReleaseDatabase(3, `
       INSERT INTO applications (id, name, created_at) VALUES ('app-1', 'web', 't');
       INSERT INTO deployment_groups (id, application_id, name, host_selector, deployment_config, created_at, updated_at)
         VALUES ('dg-1', 'app-1', 'prod', '{}', '{}', 't', 't');
@@ -25,12 +18,9 @@ describe('migration 004: revision sources', () => {
         VALUES ('rev-1', 'app-1', '${sha}', 42, 'zip', '{"type":"upload"}', '2030-01-01T00:00:00.000Z');
       INSERT INTO deployments (id, seq, application_id, group_id, revision_id, status, creator, options, created_at)
         VALUES ('d-1', 1, 'app-1', 'dg-1', 'rev-1', 'Succeeded', 'user', '{}', 't');
-    `);
+    `));
   });
-  afterEach(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => cleanup());
 
   it('keeps every revision, as an upload, and the deployments that point at it', () => {
     applyMigrations(db, MIGRATIONS);

@@ -1,24 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getApplication, getApplicationByName } from '../applications.js';
 import { applyMigrations, type Database } from '../database.js';
 import { getDeploymentGroup } from '../deployment-groups.js';
 import { MIGRATIONS } from './index.js';
+import { openReleaseDatabase } from './release-database.test-support.js';
 
 describe('migration 006: admin surface', () => {
-  let dir: string;
   let db: Database;
-
+  let cleanup: () => void;
   beforeEach(() => {
     // A database as release 5 left it: an application, its group with a traffic router, and a deployment of it.
-    dir = mkdtempSync(join(tmpdir(), 'baton-migration-'));
-    db = new BetterSqlite3(join(dir, 'baton.db'));
-    db.pragma('foreign_keys = ON');
-    applyMigrations(db, MIGRATIONS.slice(0, 5));
-    db.exec(`
+    ({ db, cleanup } = openReleaseDatabase(5, `
       INSERT INTO applications (id, name, created_at) VALUES ('app-1', 'web', 't');
       INSERT INTO deployment_groups (id, application_id, name, host_selector, deployment_config, strategy, traffic_router,
           auto_rollback_events, outdated_instances, created_at, updated_at)
@@ -29,12 +21,9 @@ describe('migration 006: admin surface', () => {
         VALUES ('rev-1', 'app-1', 'upload', 'upload:x', '{"type":"upload"}', 'x', 1, 'tgz', 't');
       INSERT INTO deployments (id, seq, application_id, group_id, revision_id, status, creator, options, created_at)
         VALUES ('d-1', 1, 'app-1', 'dg-1', 'rev-1', 'Succeeded', 'user', '{}', 't');
-    `);
+    `));
   });
-  afterEach(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => cleanup());
 
   it('keeps every application, group setting and the deployments pointing at them, with foreign keys on', () => {
     applyMigrations(db, MIGRATIONS.slice(0, 6));
