@@ -30,7 +30,7 @@ export interface WebhookOptions {
   readonly timeoutMs: number;
   /** Attempts in flight at once. */
   readonly concurrency?: number;
-  /** Finished deliveries older than this leave the log. */
+  /** Finished deliveries older than this leave the log (`--log-retention`, like hook output); 30 days by default. */
   readonly retentionMs?: number;
 }
 

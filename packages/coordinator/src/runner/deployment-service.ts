@@ -71,7 +71,11 @@ export const deploymentService: Service = {
     const webhooks = new WebhookDispatcher(
       db,
       secretsKey,
-      { retry: { attempts: config.webhooks.attempts, initialBackoffMs: config.webhooks.initialBackoffMs }, timeoutMs: config.webhooks.timeoutMs },
+      {
+        retry: { attempts: config.webhooks.attempts, initialBackoffMs: config.webhooks.initialBackoffMs },
+        timeoutMs: config.webhooks.timeoutMs,
+        retentionMs: config.logRetentionMs,
+      },
       logger.child({ component: 'webhooks' }),
       { onAttemptFailed: () => metrics.countWebhookFailure() },
       clock,

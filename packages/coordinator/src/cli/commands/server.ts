@@ -65,7 +65,7 @@ export const registerServerCommand: RegisterCommands = (program, context) => {
     .option('--rate-limit <per-second>', 'requests per second per client address, sustained; 0 turns the limit off (default 200)')
     .option('--rate-limit-burst <count>', 'requests per client address at once after a quiet spell (default 2000)')
     .option('--revision-fetch-timeout <duration>', 'limit for fetching one S3 object, Git commit or URL (default 10m)')
-    .option('--log-retention <duration>', 'how long hook output is kept after its deployment ended (default 30d)')
+    .option('--log-retention <duration>', 'how long hook output (after its deployment ended) and finished webhook deliveries are kept (default 30d)')
     .option('--webhook-attempts <count>', "attempts to deliver one trigger's webhook, the first included (default 5)")
     .option('--webhook-backoff <duration>', 'delay before the first webhook retry, doubling after (default 10s)')
     .option('--webhook-timeout <duration>', 'limit of one webhook attempt (default 10s)')
