@@ -82,7 +82,7 @@ export class HealthMonitor {
     const reports = this.unhealthy.get(status.deploymentId) ?? new Map<string, string>();
     this.unhealthy.set(status.deploymentId, reports.set(hostId, status.message));
     this.alarms.evaluate([deployment], this.clock());
-    this.runner.onHostUnhealthy(hostId, status.message);
+    this.runner.onHostUnhealthy(status.deploymentId, hostId, status.message);
   }
 
   tick(): void {

@@ -147,6 +147,26 @@ describe('EngineRunner', () => {
     });
   });
 
+  describe('health', () => {
+    it('counts an unhealthy host against the deployment whose health check failed, not every deployment on that host', () => {
+      // Two applications whose groups both select every host tagged env=prod: six hosts, two deployments at once.
+      fixture = seedDeploymentFixture(db, new Date(now));
+      const api = seedDeploymentFixture(db, new Date(now), { applicationName: 'api' });
+      fleet = new FakeFleet([...fixture.hosts, ...api.hosts].map((host) => host.id));
+      const runner = startRunner();
+      const web = deploy(runner);
+      const other = deployFixture(runner, api);
+      const [first, second] = fleet.pending();
+      expect(first!.hostId).toBe(second!.hostId);
+
+      runner.onHostUnhealthy(web.id, first!.hostId, 'the http check failed');
+
+      expect(hostStatuses(web.id)['api-1']).toBe('Failed');
+      expect(hostStatuses(other.id)['api-1']).toBe('InProgress');
+      expect(view(other.id).status).toBe('InProgress');
+    });
+  });
+
   describe('stopping', () => {
     it('stops a running deployment: the host in flight fails, pending hosts are skipped, the next one starts', () => {
       const runner = start();

@@ -222,11 +222,13 @@ export class EngineRunner {
     }
   }
 
-  /** A health check failed on a host: the active deployments that include it count it as failed. */
-  onHostUnhealthy(hostId: string, message: string): void {
-    // A snapshot: a rollback that the failure starts for this host must not fail on the same report.
-    for (const [id, state] of [...this.active]) {
-      if (state.hosts.some((host) => host.hostId === hostId)) this.dispatch(id, { type: 'HOST_UNHEALTHY', hostId, message });
+  /**
+   * A health check of deployment `deploymentId` failed on a host: that deployment counts the host as failed. Only
+   * that one: the checks are its group's, and another deployment on the same host (another application) has its own.
+   */
+  onHostUnhealthy(deploymentId: string, hostId: string, message: string): void {
+    if (this.active.get(deploymentId)?.hosts.some((host) => host.hostId === hostId)) {
+      this.dispatch(deploymentId, { type: 'HOST_UNHEALTHY', hostId, message });
     }
   }
 
