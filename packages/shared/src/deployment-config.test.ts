@@ -3,6 +3,7 @@ import {
   computeMinimumHealthy,
   parseMinimumHealthyHostsFlag,
   resolveDeploymentConfig,
+  rollbackDeploymentConfig,
   type DeploymentConfig,
   type MinimumHealthyHosts,
 } from './deployment-config.js';
@@ -126,5 +127,25 @@ describe('computeMinimumHealthy', () => {
 
   it.each([-1, 2.5, Number.NaN])('throws on the impossible host count %d', (hostCount) => {
     expect(() => computeMinimumHealthy(resolved('OneAtATime'), hostCount)).toThrow('host count');
+  });
+});
+
+describe('rollbackDeploymentConfig', () => {
+  it.each([
+    // The README's group: three hosts, HalfAtATime keeps 2; web1 failed, web2 and web3 untouched and healthy.
+    ['HalfAtATime', 3, 2, 0],
+    ['HalfAtATime', 3, 1, 1],
+    ['HalfAtATime', 1, 0, 1],
+    // OneAtATime keeps all but one of the group: one rollback target at a time, whatever the group's size.
+    ['OneAtATime', 5, 3, 1],
+    ['OneAtATime', 5, 4, 0],
+    ['AllAtOnce', 5, 0, 0],
+  ])('%s over a group of %i with %i untouched healthy hosts keeps %i of the targets healthy', (name, groupHostCount, untouchedHealthy, minimum) => {
+    const config = rollbackDeploymentConfig(resolved(name), groupHostCount, untouchedHealthy);
+    expect(config).toEqual({ name: `CodeDeployDefault.${name}`, minimumHealthyHosts: { type: 'HOST_COUNT', value: minimum } });
+  });
+
+  it('keeps a custom HOST_COUNT minus what the untouched hosts provide', () => {
+    expect(rollbackDeploymentConfig(resolved({ type: 'HOST_COUNT', value: 6 }), 9, 4).minimumHealthyHosts).toEqual({ type: 'HOST_COUNT', value: 2 });
   });
 });

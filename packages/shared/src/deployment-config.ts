@@ -113,3 +113,15 @@ export function computeMinimumHealthy(config: DeploymentConfig, hostCount: numbe
       return assertNever(rule, 'minimum healthy rule');
   }
 }
+
+/**
+ * The configuration a rollback deploys under. A rollback targets only the hosts that received the failed
+ * deployment; the group's minimum healthy hosts is a rule over the whole group, and the group's other hosts,
+ * untouched by it, still serve the good revision. So the rollback keeps healthy only what those hosts do not
+ * already provide: max(0, the group's minimum − `untouchedHealthy`). Without this, a HalfAtATime rollback of the
+ * one host that failed would need 1 of 1 healthy and could never start.
+ */
+export function rollbackDeploymentConfig(config: DeploymentConfig, groupHostCount: number, untouchedHealthy: number): DeploymentConfig {
+  const value = Math.max(0, computeMinimumHealthy(config, groupHostCount) - untouchedHealthy);
+  return { name: config.name, minimumHealthyHosts: { type: 'HOST_COUNT', value } };
+}

@@ -271,6 +271,19 @@ describe('EngineRunner', () => {
       });
     });
 
+    it("rolls back under the group's minimum over the whole group: a HalfAtATime rollback of one host can start", () => {
+      // HalfAtATime keeps 2 of the 3 hosts healthy; web-2 and web-3, untouched by the failed deployment, are those 2.
+      const runner = start({ autoRollback: true, deploymentConfig: 'HalfAtATime' });
+      deploy(runner, 0);
+      fleet.answerAll();
+      const bad = deploy(runner, 1);
+      fleet.answerAll(failingAt(bad, 'web-1', 'ValidateService'));
+
+      expect(hostStatuses(bad.id)).toEqual({ 'web-1': 'Failed', 'web-2': 'Skipped', 'web-3': 'Skipped' });
+      const rollback = listDeployments(db).find((d) => d.creator === 'rollback')!;
+      expect(rollback).toMatchObject({ status: 'Succeeded', targetHostIds: [hostId('web-1')] });
+    });
+
     it('saves a failure and the rollback it decides in one transaction: never Failed without its rollback', () => {
       const runner = start({ autoRollback: true });
       deploy(runner, 0);

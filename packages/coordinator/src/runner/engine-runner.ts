@@ -11,7 +11,9 @@ import {
   isTerminalDeploymentStatus,
   isTerminalInstanceStatus,
   ok,
+  rollbackDeploymentConfig,
   type CoordinatorMessage,
+  type DeploymentConfig,
   type EventResult,
   type Result,
 } from '@baton/shared';
@@ -506,11 +508,12 @@ export class EngineRunner {
     const context = this.progress.loadContext(next.id);
     if (!context) throw new Error(`deployment ${next.id} has no context (application, group or revision row missing)`);
     const now = this.clock();
-    const strategy = next.creator === 'rollback' && !next.options.reroute ? ROLLBACK_STRATEGY : strategyOf(next, group);
+    const redeploysForRollback = next.creator === 'rollback' && !next.options.reroute;
+    const strategy = redeploysForRollback ? ROLLBACK_STRATEGY : strategyOf(next, group);
     const { state, commands } = startDeployment(
       {
         context,
-        deploymentConfig: group.deploymentConfig,
+        deploymentConfig: redeploysForRollback ? this.rollbackConfig(group, candidates) : group.deploymentConfig,
         candidates,
         strategy,
         withTrafficRouter: group.trafficRouter !== undefined,
@@ -525,6 +528,14 @@ export class EngineRunner {
     const rollbacks = this.commit(undefined, state, commands, now);
     this.logger.info({ deploymentId: next.id, hosts: state.hosts.length }, 'deployment started');
     this.afterCommit(undefined, state, commands, rollbacks);
+  }
+
+  /** The group's configuration for a rollback over `targets`: the group's other hosts that are online count as healthy. */
+  private rollbackConfig(group: DeploymentGroup, targets: readonly HostCandidate[]): DeploymentConfig {
+    const groupHosts = listHostsForGroup(this.db, group);
+    const targetIds = new Set(targets.map((target) => target.hostId));
+    const untouchedHealthy = groupHosts.filter((host) => !targetIds.has(host.id) && this.messenger.isConnected(host.id)).length;
+    return rollbackDeploymentConfig(group.deploymentConfig, groupHosts.length, untouchedHealthy);
   }
 
   /**
