@@ -56,7 +56,7 @@ describe('baton admin commands', () => {
 
   it('deletes a group, then its application; refuses an application with groups unless forced', async () => {
     expect((await t.baton('group', 'create', 'shop', 'staging', '--tag', 'env=test')).code).toBe(0);
-    expect(await t.baton('app', 'delete', 'shop')).toMatchObject({ code: 1, stderr: expect.stringMatching(/CONFLICT: .*delete them first or add \?force/) });
+    expect(await t.baton('app', 'delete', 'shop')).toMatchObject({ code: 1, stderr: expect.stringMatching(/CONFLICT: .*delete them first, or delete them with it: baton app delete --force/) });
     expect((await t.baton('group', 'delete', 'shop', 'staging')).stdout).toBe('deleted deployment group shop/staging\n');
     expect((await t.baton('app', 'delete', 'shop', '--force')).code).toBe(0);
     expect(await json('app', 'list')).toEqual([]);

@@ -54,7 +54,7 @@ export const registerDeployCommand: RegisterCommands = (program, context) => {
       new Option('--file-exists-behavior <behavior>', 'what Install does with files that already exist').choices(['DISALLOW', 'OVERWRITE', 'RETAIN']),
     )
     .option('--ignore-application-stop-failures', 'move on when ApplicationStop, BeforeBlockTraffic or AfterBlockTraffic fails')
-    .option('--description <text>', 'free text shown with the deployment')
+    .option('--description <text>', 'free text stored with the deployment (not shown yet)')
     .addOption(
       new Option('--strategy <type>', "this deployment's strategy type, with the group's settings for it").choices(['inPlace', 'rolling', 'canary', 'blueGreen']),
     )

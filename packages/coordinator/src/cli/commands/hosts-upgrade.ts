@@ -84,8 +84,8 @@ export function registerHostUpgradeCommand(hosts: Command, context: CliContext):
     .command('upgrade')
     .description('upgrade agents to the version this coordinator serves, a batch at a time')
     .option('--group <app/group>', 'only the hosts of this deployment group')
-    .option('--batch <n>', 'hosts upgraded at once (default 1)', '1')
-    .option('--timeout <seconds>', 'how long each host has, once sent its upgrade, to come back with the new version (default 180)', '180')
+    .option('--batch <n>', 'hosts upgraded at once', '1')
+    .option('--timeout <seconds>', 'how long each host has, once sent its upgrade, to come back with the new version', '180')
     .action(async (flags: { group?: string; batch: string; timeout: string }) => {
       const batch = positiveInteger(flags.batch, '--batch');
       const timeoutMs = positiveInteger(flags.timeout, '--timeout') * 1000;

@@ -61,7 +61,7 @@ export const applicationRoutes: RouteModule = (api, { db, clock }) => {
       const reason =
         deleted.error.code === 'ACTIVE_DEPLOYMENTS'
           ? `it has ${deleted.error.count} active deployment(s); stop them or wait for them to finish`
-          : `it has ${deleted.error.count} deployment group(s); delete them first or add ?force`;
+          : `it has ${deleted.error.count} deployment group(s); delete them first, or delete them with it: baton app delete --force (?force in the API)`;
       throw new ApiError(409, 'CONFLICT', `application '${application.name}' cannot be deleted: ${reason}`);
     }
     return c.body(null, 204);

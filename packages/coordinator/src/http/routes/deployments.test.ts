@@ -165,9 +165,16 @@ describe('deployment routes', () => {
     });
 
     it.each([
+      ['?application=web&group=nope', "deployment group 'nope' not found in application 'web'"],
+      ['?group=prod', "deployment group 'prod' not found without its application: give application= too (--app in the CLI)"],
+    ])('answers %s with 404 saying why', async (query, message) => {
+      const response = await t.api(`/api/v1/deployments${query}`);
+      expect(response.status).toBe(404);
+      expect(await readJson<ApiErrorBody>(response)).toEqual({ code: 'NOT_FOUND', message });
+    });
+
+    it.each([
       ['?application=nope', 404],
-      ['?application=web&group=nope', 404],
-      ['?group=prod', 404],
       ['?status=Bogus', 400],
       ['?limit=0', 400],
       ['?limit=many', 400],

@@ -117,7 +117,10 @@ export const deploymentRoutes =
       const visible = visibleApplicationIds(db, c.get('principal'));
       const application = query.application ? requireApplication(db, query.application) : undefined;
       const group = query.group && application ? getDeploymentGroupByName(db, application.id, query.group) : undefined;
-      if (query.group && !group) throw new ApiError(404, 'NOT_FOUND', `deployment group '${query.group}' not found (give --app too)`);
+      if (query.group && !group) {
+        const where = application ? `in application '${application.name}'` : `without its application: give application= too (--app in the CLI)`;
+        throw new ApiError(404, 'NOT_FOUND', `deployment group '${query.group}' not found ${where}`);
+      }
       return c.json(
         queryDeployments(db, {
           ...(application ? { applicationId: application.id } : {}),

@@ -57,7 +57,7 @@ describe('the admin surface: update and delete', () => {
     it('refuses to delete an application with groups unless forced, and never during a deployment', async () => {
       const conflict = await t.api('/api/v1/applications/web', { method: 'DELETE' });
       await expectError(conflict.clone(), 409, 'CONFLICT');
-      expect((await readJson<ApiErrorBody>(conflict)).message).toMatch(/1 deployment group\(s\); delete them first or add \?force/);
+      expect((await readJson<ApiErrorBody>(conflict)).message).toMatch(/1 deployment group\(s\); delete them first, or delete them with it: baton app delete --force \(\?force in the API\)/);
 
       const id = await deploy();
       const active = await t.api('/api/v1/applications/web?force', { method: 'DELETE' });
