@@ -167,7 +167,7 @@ export class AgentConnection {
     this.ready = true;
     this.livenessMs = MISSED_HEARTBEATS * welcome.heartbeatIntervalMs;
     if (this.socket !== undefined) this.armLiveness(this.socket);
-    this.options.logger.info({ hostId: welcome.hostId }, 'connected to the coordinator');
+    this.options.logger.info('connected to the coordinator');
     this.options.onSessionReady(welcome);
   }
 

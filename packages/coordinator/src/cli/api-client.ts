@@ -97,13 +97,29 @@ export class ApiClient {
         ...(payload ? { body: payload.body as RequestInit['body'], duplex: 'half' } : {}),
       } as RequestInit);
     } catch (error) {
-      const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-      throw new ApiClientError(undefined, 'UNREACHABLE', `cannot reach ${this.baseUrl}: ${reason}`, { cause: error });
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
+      const reason = cause ? cause.message : String(error);
+      throw new ApiClientError(undefined, 'UNREACHABLE', `cannot reach ${this.baseUrl}: ${reason}${trustHint(cause)}`, { cause: error });
     }
     if (response.ok) return response;
     const text = await response.text();
     throw toApiClientError(response.status, parseJson(text), text);
   }
+}
+
+/** Node's codes for a certificate it could not trust (as opposed to one that is plainly wrong). */
+const UNTRUSTED_CERTIFICATE_CODES: ReadonlySet<string> = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
+/** For a coordinator whose certificate this machine does not trust yet (`--tls-self-signed`, a private CA): how to trust it. */
+function trustHint(cause: Error | undefined): string {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === undefined || !UNTRUSTED_CERTIFICATE_CODES.has(code)) return '';
+  return ' (to trust the coordinator, set NODE_EXTRA_CA_CERTS to a copy of its certificate, <data-dir>/tls/cert.pem, or of your CA; see docs/transport-security.md)';
 }
 
 function parseJson(text: string): unknown {

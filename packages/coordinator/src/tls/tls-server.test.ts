@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiClient } from '../cli/api-client.js';
 import { parseServerConfig, type ServerConfigInput } from '../config.js';
 import { startServer, type RunningServer } from '../server.js';
 import { fingerprintOf } from './server-certificate.js';
@@ -53,6 +54,11 @@ describe('the coordinator over TLS', () => {
     expect(await getStatus(`${running.url}/api/v1/applications`, cert, token)).toBe(200);
     await expect(getStatus(`${running.url}/api/v1/applications`, undefined, token)).rejects.toMatchObject({
       code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+    });
+    // The CLI, which trusts only the system's authorities here, says how to trust the coordinator.
+    await expect(new ApiClient({ baseUrl: running.url, token }).get('/api/v1/applications')).rejects.toMatchObject({
+      code: 'UNREACHABLE',
+      message: expect.stringContaining('set NODE_EXTRA_CA_CERTS to a copy of its certificate, <data-dir>/tls/cert.pem'),
     });
 
     // A restart keeps the certificate, so pinned agents keep trusting the coordinator.

@@ -69,6 +69,10 @@ describe('baton group apply and get --yaml', () => {
       code: 1,
       stderr: expect.stringMatching(/^error: INVALID_ARGUMENT: --file: cannot read .*missing\.yml/),
     });
+    expect(await t.baton('group', 'apply', '-f', t.writeFile('empty.yml', '# nothing yet\n'))).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^error: INVALID_ARGUMENT: --file: .*empty\.yml is empty: a group file needs at least application, name and hosts/),
+    });
     expect(await t.baton('group', 'apply', '-f', t.writeFile('broken.yml', 'name: [web'))).toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/^error: INVALID_ARGUMENT: --file: .*broken\.yml is not valid YAML or JSON/),

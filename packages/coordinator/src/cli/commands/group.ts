@@ -205,11 +205,15 @@ async function readGroupFile(path: string): Promise<Result<unknown, string>> {
   } catch (error) {
     return err(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
+  let document: unknown;
   try {
-    return ok(parse(text));
+    document = parse(text);
   } catch (error) {
     return err(`${path} is not valid YAML or JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
+  // An empty file parses as null: say so, rather than let the server describe a null body.
+  if (document === null || document === undefined) return err(`${path} is empty: a group file needs at least application, name and hosts`);
+  return ok(document);
 }
 
 /** On stderr, so that stdout stays the answer (and valid JSON under --json). */
