@@ -107,7 +107,7 @@ describe('collectStatus', () => {
         'coordinator:  http://c',
         'host:         h-1 (web1)',
         'running now:  nothing',
-        'last successful revision per group:',
+        'last installed revision per group (its ApplicationStop runs next):',
         '  (none)',
         'kept revisions: 0 B in 0 deployment directories',
         '',

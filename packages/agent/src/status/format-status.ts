@@ -24,7 +24,7 @@ export function formatStatus(report: StatusReport, now: Date): string {
     const last = status.lastEvent;
     lines.push(`last event:   ${last.deploymentId} ${last.event} ${last.status} (${ago(last.endTime, now)})`);
   }
-  lines.push('last successful revision per group:');
+  lines.push('last installed revision per group (its ApplicationStop runs next):');
   if (report.lastSuccessful.length === 0) lines.push('  (none)');
   for (const revision of report.lastSuccessful) {
     const names = revision.groupName === undefined ? '' : ` ${revision.applicationName}/${revision.groupName}`;
