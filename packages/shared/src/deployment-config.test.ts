@@ -132,7 +132,7 @@ describe('computeMinimumHealthy', () => {
 
 describe('rollbackDeploymentConfig', () => {
   it.each([
-    // The README's group: three hosts, HalfAtATime keeps 2; web1 failed, web2 and web3 untouched and healthy.
+    // The README's group: three hosts, HalfAtATime keeps 2; web1 failed, web2 and web3 untouched.
     ['HalfAtATime', 3, 2, 0],
     ['HalfAtATime', 3, 1, 1],
     ['HalfAtATime', 1, 0, 1],
@@ -140,8 +140,8 @@ describe('rollbackDeploymentConfig', () => {
     ['OneAtATime', 5, 3, 1],
     ['OneAtATime', 5, 4, 0],
     ['AllAtOnce', 5, 0, 0],
-  ])('%s over a group of %i with %i untouched healthy hosts keeps %i of the targets healthy', (name, groupHostCount, untouchedHealthy, minimum) => {
-    const config = rollbackDeploymentConfig(resolved(name), groupHostCount, untouchedHealthy);
+  ])('%s over a group of %i with %i untouched hosts keeps %i of the targets healthy', (name, groupHostCount, untouchedHosts, minimum) => {
+    const config = rollbackDeploymentConfig(resolved(name), groupHostCount, untouchedHosts);
     expect(config).toEqual({ name: `CodeDeployDefault.${name}`, minimumHealthyHosts: { type: 'HOST_COUNT', value: minimum } });
   });
 

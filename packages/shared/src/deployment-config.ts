@@ -116,12 +116,14 @@ export function computeMinimumHealthy(config: DeploymentConfig, hostCount: numbe
 
 /**
  * The configuration a rollback deploys under. A rollback targets only the hosts that received the failed
- * deployment; the group's minimum healthy hosts is a rule over the whole group, and the group's other hosts,
- * untouched by it, still serve the good revision. So the rollback keeps healthy only what those hosts do not
- * already provide: max(0, the group's minimum − `untouchedHealthy`). Without this, a HalfAtATime rollback of the
- * one host that failed would need 1 of 1 healthy and could never start.
+ * deployment; the group's minimum healthy hosts is a rule over the whole group, and the rollback leaves the
+ * group's other hosts alone, so it keeps healthy only what those do not account for: max(0, the group's minimum −
+ * `untouchedHosts`). Whether they are online does not matter: the rollback changes nothing about them, and a
+ * rollback must not be blocked by hosts it does not touch (after a coordinator restart, say, before they
+ * reconnect). OneAtATime thus stays one target at a time, and a HalfAtATime rollback of the one host that failed
+ * out of three can start, where the group's rule over that one host alone (1 of 1 healthy) could never be met.
  */
-export function rollbackDeploymentConfig(config: DeploymentConfig, groupHostCount: number, untouchedHealthy: number): DeploymentConfig {
-  const value = Math.max(0, computeMinimumHealthy(config, groupHostCount) - untouchedHealthy);
+export function rollbackDeploymentConfig(config: DeploymentConfig, groupHostCount: number, untouchedHosts: number): DeploymentConfig {
+  const value = Math.max(0, computeMinimumHealthy(config, groupHostCount) - untouchedHosts);
   return { name: config.name, minimumHealthyHosts: { type: 'HOST_COUNT', value } };
 }

@@ -284,6 +284,19 @@ describe('EngineRunner', () => {
       expect(rollback).toMatchObject({ status: 'Succeeded', targetHostIds: [hostId('web-1')] });
     });
 
+    it('starts a rollback whatever the state of the hosts it does not touch (offline ones too)', () => {
+      const runner = start({ autoRollback: true });
+      deploy(runner, 0);
+      fleet.answerAll();
+      const bad = deploy(runner, 1);
+      fleet.disconnect(hostId('web-2'));
+      fleet.disconnect(hostId('web-3'));
+      fleet.answerAll(failingAt(bad, 'web-1', 'ValidateService'));
+
+      const rollback = listDeployments(db).find((d) => d.creator === 'rollback')!;
+      expect(rollback).toMatchObject({ status: 'Succeeded', targetHostIds: [hostId('web-1')] });
+    });
+
     it('saves a failure and the rollback it decides in one transaction: never Failed without its rollback', () => {
       const runner = start({ autoRollback: true });
       deploy(runner, 0);

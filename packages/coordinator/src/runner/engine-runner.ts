@@ -530,12 +530,12 @@ export class EngineRunner {
     this.afterCommit(undefined, state, commands, rollbacks);
   }
 
-  /** The group's configuration for a rollback over `targets`: the group's other hosts that are online count as healthy. */
+  /** The group's configuration for a rollback over `targets` (see rollbackDeploymentConfig). */
   private rollbackConfig(group: DeploymentGroup, targets: readonly HostCandidate[]): DeploymentConfig {
     const groupHosts = listHostsForGroup(this.db, group);
     const targetIds = new Set(targets.map((target) => target.hostId));
-    const untouchedHealthy = groupHosts.filter((host) => !targetIds.has(host.id) && this.messenger.isConnected(host.id)).length;
-    return rollbackDeploymentConfig(group.deploymentConfig, groupHosts.length, untouchedHealthy);
+    const untouched = groupHosts.filter((host) => !targetIds.has(host.id)).length;
+    return rollbackDeploymentConfig(group.deploymentConfig, groupHosts.length, untouched);
   }
 
   /**
