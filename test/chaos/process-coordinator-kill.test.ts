@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batonOk, deployBundle } from '../harness/chaos-cli.js';
 import { ChaosApi, type DeploymentWithGroup } from '../harness/chaos-api.js';
 import { installedRevision, writeChaosBundle, type ChaosBundle } from '../harness/chaos-bundles.js';
-import { eventsRunTwice } from '../harness/chaos-ledger.js';
+import { eventsRunTwice, readLedger } from '../harness/chaos-ledger.js';
 import { startChaosRandom } from '../harness/chaos-random.js';
 import { countSnapshot, lostSince, takeSnapshot, type ApiSnapshot } from '../harness/chaos-snapshot.js';
-import { Cluster } from '../harness/cluster.js';
+import { Cluster, type TestAgent } from '../harness/cluster.js';
 import { LONG } from '../harness/long-form.js';
 import { sleep } from '../harness/processes.js';
 
@@ -115,7 +115,9 @@ describe('the coordinator killed at random moments of running deployments', () =
     for (const plan of plans) {
       for (const agent of cluster.agents) {
         const installed = installedRevision(agent, [plan.good, plan.bad, plan.last]);
-        if (installed !== plan.last.version) problems.push(`round ${round}: ${agent.name} holds ${installed} in ${plan.group}, expected ${plan.last.version}`);
+        if (installed !== plan.last.version) {
+          problems.push(`round ${round}: ${agent.name} holds ${installed} in ${plan.group}, expected ${plan.last.version}; it ran ${describeLedger(agent, plan)}`);
+        }
       }
     }
     return problems;
@@ -150,6 +152,15 @@ describe('the coordinator killed at random moments of running deployments', () =
 
   const deploy = (group: string, bundle: ChaosBundle): Promise<string> => deployBundle(cluster, APP, group, bundle.path);
 });
+
+/** The hooks the host ran for the plan's revisions, in order (`deployment event version`): how it came to hold what it holds. */
+function describeLedger(agent: TestAgent, plan: RoundPlan): string {
+  const versions = new Set([plan.good.version, plan.bad.version, plan.last.version]);
+  return readLedger(agent)
+    .filter((entry) => versions.has(entry.version))
+    .map((entry) => `${entry.deploymentId} ${entry.event} ${entry.version}`)
+    .join(', ');
+}
 
 const outcomeOf = (d: DeploymentWithGroup): string => (d.status === 'Failed' ? `Failed ${d.errorInformation?.code}` : d.status);
 

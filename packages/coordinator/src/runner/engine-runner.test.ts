@@ -46,6 +46,11 @@ describe('EngineRunner', () => {
     (deployment: DeploymentRecord, host: string, failing: string) =>
     ({ hostId: to, command }: Received): Outcome =>
       command.deployment.deploymentId === deployment.id && to === hostId(host) && command.event === failing ? 'Failed' : 'Succeeded';
+  /** Fails ValidateService on web-1 in each of `deployments`, succeeds everything else. */
+  const failingOnWeb1 =
+    (...deployments: DeploymentRecord[]) =>
+    (received: Received): Outcome =>
+      deployments.some((deployment) => failingAt(deployment, 'web-1', 'ValidateService')(received) === 'Failed') ? 'Failed' : 'Succeeded';
 
   /** Seeds an application, a group of three connected hosts and three revisions, and starts a runner. */
   const start = (seed: DeploymentFixtureOptions = {}): EngineRunner => {
@@ -310,6 +315,21 @@ describe('EngineRunner', () => {
       expect(listDeployments(db).filter((d) => d.creator === 'rollback')).toEqual([]);
     });
 
+    it('rolls back to the revision of the deployment that succeeded last, not of an earlier rollback created after it', () => {
+      const runner = start({ autoRollback: true });
+      deploy(runner, 0);
+      fleet.answerAll();
+      // Queued at once: the first rollback, created when bad fails, jumps the queue and runs before last.
+      const bad = deploy(runner, 1);
+      const last = deploy(runner, 2);
+      const badAgain = deploy(runner, 1);
+      fleet.answerAll(failingOnWeb1(bad, badAgain));
+
+      expect(view(last.id).status).toBe('Succeeded');
+      const rollbackId = view(badAgain.id).rollbackInfo?.rollbackDeploymentId;
+      expect(rollbackId && view(rollbackId)).toMatchObject({ status: 'Succeeded', revision: { revisionId: fixture.revisions[2]!.id } });
+    });
+
     it('does not roll back when the group does not ask for it', () => {
       const runner = start();
       deploy(runner, 0);
@@ -525,6 +545,24 @@ describe('EngineRunner', () => {
       expect(listDeployments(db).filter((d) => d.creator === 'autoUpdate')).toEqual([]);
       fleet.answerAll();
       expect(view(running.id).status).toBe('Succeeded');
+    });
+
+    it('leaves every host alone once the deployment queued behind a failed one succeeds, though the rollback was created after it', () => {
+      // The chaos long form's "web2 holds web-r4-good": a host coming back after `last` succeeded got good again.
+      const runner = start({ autoRollback: true });
+      deploy(runner, 0);
+      fleet.answerAll();
+      const bad = deploy(runner, 1);
+      const last = deploy(runner, 2);
+      fleet.answerAll(failingOnWeb1(bad));
+      expect(view(last.id).status).toBe('Succeeded');
+
+      // A coordinator restart: every agent comes back, holding last (web-1 too, rolled back to good before it).
+      for (const host of fixture.hosts) {
+        fleet.disconnect(host.id);
+        fleet.connect(host.id);
+      }
+      expect(listDeployments(db).filter((d) => d.creator === 'autoUpdate')).toEqual([]);
     });
 
     it('leaves a joining host alone when the group says IGNORE, or has never succeeded', () => {

@@ -120,6 +120,10 @@ export class DeploymentProgressStore {
         `UPDATE deployments SET status = ?, plan = ?, error_code = ?, error_message = ?, wakeup_at = ?, batch_index = ?, bake_until = ?,
            started_at = ?, completed_at = ? WHERE id = ?`,
       ),
+      // Numbered in the order they start (see migration 013): the first save of a deployment is its start.
+      numberStart: db.prepare(
+        'UPDATE deployments SET start_seq = (SELECT COALESCE(MAX(start_seq), 0) + 1 FROM deployments) WHERE id = ? AND start_seq IS NULL',
+      ),
       upsertHost: db.prepare(
         `INSERT INTO deployment_hosts (deployment_id, host_id, position, status, healthy, online, offline_since)
          VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -191,7 +195,8 @@ export class DeploymentProgressStore {
 
   /**
    * Writes what a step changed, and the commands it decided, in ONE transaction: after a crash either both
-   * the new state and its outbox are there, or neither.
+   * the new state and its outbox are there, or neither. Without `previous` it is the deployment's start, which
+   * also takes the next number of the start order.
    */
   save(previous: DeploymentState | undefined, next: DeploymentState, commands: readonly Command[], now: number): void {
     this.db.transaction(() => {
@@ -208,6 +213,7 @@ export class DeploymentProgressStore {
         iso(next.completedAt),
         next.deploymentId,
       );
+      if (previous === undefined) s.numberStart.run(next.deploymentId);
       next.hosts.forEach((host, hostIndex) => {
         const before = previous?.hosts[hostIndex];
         if (before === host) return;

@@ -234,11 +234,22 @@ export function setRollbackInfo(db: Database, id: string, info: RollbackInfo): v
   db.prepare('UPDATE deployments SET rollback_info = ? WHERE id = ?').run(JSON.stringify(info), id);
 }
 
-/** The group's most recent successful deployment other than `excludingId`: what a rollback redeploys. */
+/**
+ * The order of "the group's last ...", most recent first, for a query naming `deployments` as `d`: by start
+ * (`start_seq`, numbered as deployments start). A group runs one deployment at a time, so it starts them in the
+ * order they reach hosts and end. Not by `seq` (creation order): a rollback jumps the queue, created after
+ * deployments already waiting yet run before them, so by `seq` it would outrank a deployment that succeeded after it.
+ */
+export const LATEST_STARTED_FIRST = 'd.start_seq DESC';
+
+/**
+ * The group's most recent successful deployment other than `excludingId`: what a rollback redeploys, and what a
+ * new or returning host receives.
+ */
 export function lastSuccessfulDeployment(db: Database, groupId: string, excludingId?: string): DeploymentRecord | undefined {
   const row = db
     .prepare<[string, string], DeploymentRow>(
-      `SELECT * FROM deployments WHERE group_id = ? AND status = 'Succeeded' AND id != ? ORDER BY seq DESC LIMIT 1`,
+      `SELECT * FROM deployments d WHERE d.group_id = ? AND d.status = 'Succeeded' AND d.id != ? ORDER BY ${LATEST_STARTED_FIRST} LIMIT 1`,
     )
     .get(groupId, excludingId ?? '');
   return row && toRecord(row);

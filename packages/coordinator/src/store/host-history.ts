@@ -1,5 +1,5 @@
 import type { Database } from './database.js';
-import type { DeploymentCreator } from './deployments.js';
+import { LATEST_STARTED_FIRST, type DeploymentCreator } from './deployments.js';
 
 export interface HostHistory {
   readonly lastOutcome: 'succeeded' | 'failed';
@@ -14,7 +14,7 @@ export function hostHistoryInGroup(db: Database, groupId: string): Map<string, H
   const rows = db
     .prepare<[string], { host_id: string; status: string; revision_id: string }>(
       `SELECT dh.host_id, dh.status, d.revision_id FROM deployment_hosts dh JOIN deployments d ON d.id = dh.deployment_id
-       WHERE d.group_id = ? AND dh.status IN ('Succeeded', 'Failed') ORDER BY d.seq DESC`,
+       WHERE d.group_id = ? AND dh.status IN ('Succeeded', 'Failed') ORDER BY ${LATEST_STARTED_FIRST}`,
     )
     .all(groupId);
   const history = new Map<string, HostHistory>();
@@ -39,7 +39,7 @@ export function lastDeploymentOnHost(db: Database, groupId: string, hostId: stri
   const row = db
     .prepare<[string, string], { revision_id: string; status: string; creator: DeploymentCreator; online: number }>(
       `SELECT d.revision_id, dh.status, d.creator, dh.online FROM deployment_hosts dh JOIN deployments d ON d.id = dh.deployment_id
-       WHERE dh.host_id = ? AND d.group_id = ? AND dh.status IN ('Succeeded', 'Failed') ORDER BY d.seq DESC LIMIT 1`,
+       WHERE dh.host_id = ? AND d.group_id = ? AND dh.status IN ('Succeeded', 'Failed') ORDER BY ${LATEST_STARTED_FIRST} LIMIT 1`,
     )
     .get(hostId, groupId);
   return row && { revisionId: row.revision_id, succeeded: row.status === 'Succeeded', creator: row.creator, endedOffline: row.online === 0 };

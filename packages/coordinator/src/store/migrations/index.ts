@@ -10,6 +10,7 @@ import { sql as variables } from './009-variables.js';
 import { sql as agentUpgrades } from './010-agent-upgrades.js';
 import { sql as sealedTriggerSecrets } from './011-sealed-trigger-secrets.js';
 import { sql as revisionsByDigest } from './012-revisions-by-digest.js';
+import { sql as deploymentStartOrder } from './013-deployment-start-order.js';
 
 export interface Migration {
   readonly version: number;
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'agent-upgrades', sql: agentUpgrades },
   { version: 11, name: 'sealed-trigger-secrets', sql: sealedTriggerSecrets, rebuildsTables: true },
   { version: 12, name: 'revisions-by-digest', sql: revisionsByDigest },
+  { version: 13, name: 'deployment-start-order', sql: deploymentStartOrder },
 ];
