@@ -16,6 +16,7 @@
  */
 import { PROTOCOL_VERSION, boundDiagnostics, type EventResult, type RunEvent, type UpgradeAgent } from '@baton/shared/protocol';
 import { assertNever } from '@baton/shared/result';
+import { AGENT_BIN, AGENT_FORM } from './agent-form.js';
 import { readAgentVersion } from './agent-version.js';
 import type { AgentConfig } from './config.js';
 import { AgentConnection, type SessionMessage } from './connection/agent-connection.js';
@@ -37,7 +38,7 @@ import { CommandJournal } from './state/command-journal.js';
 import { SerialQueue } from './state/serial-queue.js';
 import { RESTART_EXIT_CODE, UPGRADE_CONFIRM_DEADLINE_MS } from './upgrade/launcher.js';
 import { pendingFallbackReport, watchPendingUpgrade } from './upgrade/pending-upgrade.js';
-import { locateVersionedInstall, RUNNING_AGENT_BIN } from './upgrade/versioned-install.js';
+import { locateVersionedInstall } from './upgrade/versioned-install.js';
 
 /** Live hook output waits behind at most this much unsent data; more is dropped (scripts.log keeps it). */
 const MAX_BUFFERED_OUTPUT_BYTES = 1024 * 1024;
@@ -49,12 +50,17 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-/** Throws (with a message for people) when the host cannot enroll or its credentials are unusable. */
+/** A start refused for a reason the operator must fix (enrollment, credentials): its message says what; no stack. */
+export class AgentStartRefused extends Error {
+  override readonly name = 'AgentStartRefused';
+}
+
+/** Throws AgentStartRefused when the host cannot enroll or its credentials are unusable; any other error is a fault. */
 export async function startAgent(config: AgentConfig, baseLogger: Logger): Promise<RunningAgent> {
   const facts = await readHostFacts();
   const coordinatorTls = await coordinatorTlsOptions(config.coordinatorTrust, config.coordinatorUrl);
   const credentials = await loadOrEnroll(config, facts, coordinatorTls);
-  if (!credentials.ok) throw new Error(credentials.error);
+  if (!credentials.ok) throw new AgentStartRefused(credentials.error);
   const { hostId, credential } = credentials.value;
   const logger = baseLogger.child({ hostId });
 
@@ -82,7 +88,7 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
   const exitRequested = new Promise<number>((resolve) => {
     requestExit = resolve;
   });
-  const install = locateVersionedInstall(RUNNING_AGENT_BIN);
+  const install = locateVersionedInstall(AGENT_BIN);
   const pendingUpgrade =
     install &&
     watchPendingUpgrade({
@@ -100,7 +106,7 @@ export async function startAgent(config: AgentConfig, baseLogger: Logger): Promi
   const upgrade = async (command: UpgradeAgent): Promise<void> => {
     if (stopping) return;
     const { installUpgrade } = await import('./upgrade/upgrade-agent.js');
-    const answer = await installUpgrade(command, { binPath: RUNNING_AGENT_BIN, credential, coordinatorTls, now: new Date() });
+    const answer = await installUpgrade(command, { binPath: AGENT_BIN, form: AGENT_FORM, credential, coordinatorTls, now: new Date() });
     logger.info({ version: command.version, state: answer.state }, `upgrade: ${answer.message}`);
     connection.send(answer);
     if (answer.state === 'starting') {

@@ -5,7 +5,8 @@
  */
 import { hostname } from 'node:os';
 import { Command } from 'commander';
-import { startAgent } from '../agent.js';
+import { AgentStartRefused, startAgent } from '../agent.js';
+import { readAgentVersion } from '../agent-version.js';
 import { loadAgentConfig, type AgentFlags } from '../config.js';
 import { createAgentLogger } from '../logging.js';
 import { reportMemoryOnSignal } from '../memory-report.js';
@@ -25,7 +26,9 @@ async function run(flags: AgentFlags): Promise<void> {
   try {
     agent = await startAgent(config.value, logger);
   } catch (error) {
-    logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
+    // A refusal's message says what to fix; only a fault needs its stack.
+    if (error instanceof AgentStartRefused) logger.error(error.message);
+    else logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
     process.exitCode = 1;
     return;
   }
@@ -50,7 +53,7 @@ async function run(flags: AgentFlags): Promise<void> {
   reportMemoryOnSignal(logger);
 }
 
-const program = new Command('baton-agent').description('Baton host agent');
+const program = new Command('baton-agent').description('Baton host agent').version(readAgentVersion());
 program
   .command('run')
   .description('enroll if needed, connect to the coordinator and run lifecycle events')
@@ -71,4 +74,6 @@ program
   .action(run);
 registerHostCommands(program);
 
-await program.parseAsync(process.argv);
+// Not awaited at the top level: the single-file executable bundles this module as CommonJS, which has none. A
+// rejection still ends the process with its error, as an unhandled rejection does.
+void program.parseAsync(process.argv);

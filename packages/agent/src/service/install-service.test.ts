@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AGENT_BIN } from '../cli/commands/install.js';
+import { agentCommand } from '../agent-form.js';
 import { ENROLL_TOKEN, FakeCoordinator } from '../fake-coordinator.test-support.js';
 import { resolveLayout } from '../layout.js';
 import { installService, type InstallOptions } from './install-service.js';
@@ -32,8 +32,7 @@ const options = (overrides: Partial<InstallOptions> = {}): InstallOptions => ({
   tags: 'role=web,zone=a',
   root,
   hostname: 'host',
-  nodePath: process.execPath,
-  binPath: AGENT_BIN,
+  agentCommand: agentCommand(),
   ...overrides,
 });
 
@@ -42,7 +41,7 @@ const mode = async (path: string): Promise<number> => (await stat(path)).mode & 
 describe('installService', () => {
   it('enrolls and writes agent.yml (0600), the directories and a unit that systemd-analyze accepts', async () => {
     const launcherPath = join(temp, 'opt/baton agent/launcher.mjs');
-    const installed = await installService(options({ launcherPath }));
+    const installed = await installService(options({ launcherCommand: [process.execPath, launcherPath] }));
     expect(installed).toMatchObject({ ok: true, value: { hostId: 'h-test', newlyEnrolled: true, changed: true } });
     const layout = resolveLayout(root);
     expect(await readFile(layout.configFile, 'utf8')).toBe(

@@ -30,10 +30,9 @@ export interface InstallOptions {
   /** '' in production. */
   readonly root: string;
   readonly hostname: string;
-  readonly nodePath: string;
-  readonly binPath: string;
-  /** `<prefix>/launcher.mjs` of a versioned installation (see unit-file.ts). */
-  readonly launcherPath?: string | undefined;
+  /** What the unit runs and prepares with (see unit-file.ts). */
+  readonly agentCommand: readonly string[];
+  readonly launcherCommand?: readonly string[] | undefined;
 }
 
 export interface InstallReport {

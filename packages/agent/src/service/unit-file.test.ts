@@ -17,8 +17,8 @@ describe('quoteExecArgument', () => {
 
 describe('renderUnitFile', () => {
   it('runs the agent with no --root in production and waits longer than its stop bound', () => {
-    const unit = renderUnitFile({ nodePath: '/usr/bin/node', binPath: '/opt/b/bin/baton-agent.js', root: '', stopGraceMs: 20_000 });
-    expect(unit).toContain('ExecStart=/usr/bin/node --max-semi-space-size=1 --lite-mode --no-expose-wasm /opt/b/bin/baton-agent.js run\n');
+    const unit = renderUnitFile({ agentCommand: ['/usr/bin/node', '--lite-mode', '/opt/b/bin/baton-agent.js'], root: '', stopGraceMs: 20_000 });
+    expect(unit).toContain('ExecStart=/usr/bin/node --lite-mode /opt/b/bin/baton-agent.js run\n');
     // 20 s grace + 5 s kill grace + 5 s settle, and 30 s of margin.
     expect(unit).toContain('TimeoutStopSec=60\n');
   });

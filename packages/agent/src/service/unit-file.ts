@@ -6,6 +6,8 @@
  * - `KillMode=process`: on stop or restart systemd signals only the agent; applications that hook scripts
  *   started (in their own process groups) keep running. The agent itself ends a running hook (see agent.ts).
  * - `TimeoutStopSec` above the agent's own bound for finishing a hook, so systemd never SIGKILLs it mid-report.
+ * - `ExecStart=` names what runs the agent: node, with the flags of bin/baton-agent.js's shebang, and the bin; or
+ *   the single-file executable alone (see agent-form.ts).
  * - `ExecStartPre=` runs the launcher outside the versioned directories (versioned installations only): before
  *   every start it falls back from an upgrade whose new version never connected (upgrade/launcher.ts). Its `-`
  *   prefix: a launcher that cannot run must not keep the agent down.
@@ -13,27 +15,23 @@
  *   packages, write anywhere, switch users with `runas` and start other services.
  */
 import { agentStopBoundMs } from '../stop-bound.js';
-import { AGENT_NODE_FLAGS } from '../upgrade/launcher.js';
 
 export const SERVICE_NAME = 'baton-agent.service';
 
 export interface UnitFileInput {
-  /** Absolute path of the Node.js binary. */
-  readonly nodePath: string;
-  /** Absolute path of `bin/baton-agent.js`. */
-  readonly binPath: string;
+  /** The absolute command line that runs `baton-agent` (its `run` follows), from agentCommand() in agent-form.ts. */
+  readonly agentCommand: readonly string[];
   /** The `--root` prefix ('' in production). */
   readonly root: string;
   /** The agent's `stop-grace`: systemd must wait longer than the agent's stop takes. */
   readonly stopGraceMs: number;
-  /** `<prefix>/launcher.mjs` of a versioned installation; absent for a source checkout. */
-  readonly launcherPath?: string | undefined;
+  /** `node <prefix>/launcher.mjs` of a versioned installation (its `prepare` follows); absent otherwise. */
+  readonly launcherCommand?: readonly string[] | undefined;
 }
 
-export function renderUnitFile({ nodePath, binPath, root, stopGraceMs, launcherPath }: UnitFileInput): string {
-  // The bin's shebang flags, given explicitly because ExecStart names node itself (see bin/baton-agent.js).
-  const command = [nodePath, ...AGENT_NODE_FLAGS, binPath, 'run', ...(root === '' ? [] : ['--root', root])];
-  const prepare = launcherPath === undefined ? [] : [`ExecStartPre=-${[nodePath, launcherPath, 'prepare'].map(quoteExecArgument).join(' ')}`];
+export function renderUnitFile({ agentCommand, root, stopGraceMs, launcherCommand }: UnitFileInput): string {
+  const command = [...agentCommand, 'run', ...(root === '' ? [] : ['--root', root])];
+  const prepare = launcherCommand === undefined ? [] : [`ExecStartPre=-${[...launcherCommand, 'prepare'].map(quoteExecArgument).join(' ')}`];
   return [
     '# Written by `baton-agent install`; re-running it rewrites this file. Settings live in agent.yml.',
     '[Unit]',

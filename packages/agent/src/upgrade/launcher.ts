@@ -207,9 +207,10 @@ async function main(argv: readonly string[]): Promise<void> {
   process.exitCode = 2;
 }
 
-// Run as a script (the copy at <prefix>/launcher.mjs), not when the agent imports it.
+// Run as a script (the copy at <prefix>/launcher.mjs), not when the agent imports it. Not awaited at the top level:
+// the single-file executable bundles this module as CommonJS, which has none (and never runs it as a script).
 const isMainScript = (): boolean => {
   const script = process.argv[1];
   return script !== undefined && existsSync(script) && realpathSync(script) === fileURLToPath(import.meta.url);
 };
-if (isMainScript()) await main(process.argv.slice(2));
+if (isMainScript()) void main(process.argv.slice(2));

@@ -6,27 +6,33 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UpgradeAgent, UpgradeStatus } from '@baton/shared/protocol';
+import type { AgentForm } from '../agent-form.js';
 import { downloadBundle } from '../bundle/download.js';
 import type { TlsClientOptions } from '../connection/coordinator-trust.js';
 import { linkTarget, markerFile, switchLink, writeJsonFile, type UpgradeMarker } from './launcher.js';
 import { locateVersionedInstall, unpackVersion } from './versioned-install.js';
 
 export interface UpgradeContext {
-  /** bin/baton-agent.js of the running agent. */
+  /** bin/baton-agent.js of the running agent (the executable itself in the single-file form). */
   readonly binPath: string;
+  /** The single-file executable is not upgraded from a package: it needs Node.js, which such a host may lack. */
+  readonly form: AgentForm;
   readonly credential: string;
   /** How the coordinator's certificate is checked (the package comes from the coordinator). */
   readonly coordinatorTls: TlsClientOptions;
   readonly now: Date;
 }
 
-export async function installUpgrade(command: UpgradeAgent, { binPath, credential, coordinatorTls, now }: UpgradeContext): Promise<UpgradeStatus> {
+export async function installUpgrade(command: UpgradeAgent, { binPath, form, credential, coordinatorTls, now }: UpgradeContext): Promise<UpgradeStatus> {
   const answer = (state: UpgradeStatus['state'], message: string): UpgradeStatus => ({
     type: 'upgrade-status',
     version: command.version,
     state,
     message,
   });
+  if (form === 'executable') {
+    return answer('refused', `this host runs the single-file agent (${binPath}); upgrade it by running install-agent.sh again`);
+  }
   const install = locateVersionedInstall(binPath);
   if (install === undefined) {
     return answer('refused', `this agent runs from ${binPath}, not from a versioned installation (<prefix>/versions/<version>, made by install-agent.sh); upgrade it by hand`);

@@ -84,7 +84,7 @@ describe('locating the versioned installation', () => {
 describe('installUpgrade', () => {
   it('unpacks the new version, moves current and previous, and leaves a marker', async () => {
     const command = await servePackage('0.2.0');
-    const answer = await installUpgrade(command, { binPath: currentBin(), credential: CREDENTIAL, coordinatorTls: {}, now: new Date('2026-01-01T00:00:00Z') });
+    const answer = await installUpgrade(command, { binPath: currentBin(), form: 'package', credential: CREDENTIAL, coordinatorTls: {}, now: new Date('2026-01-01T00:00:00Z') });
 
     expect(answer).toMatchObject({ type: 'upgrade-status', version: '0.2.0', state: 'starting' });
     expect(readlinkSync(join(prefix, 'current'))).toBe('versions/0.2.0');
@@ -97,16 +97,25 @@ describe('installUpgrade', () => {
   it('refuses outside a versioned installation and changes nothing', async () => {
     const command = await servePackage('0.2.0');
     const checkoutBin = new URL('../../bin/baton-agent.js', import.meta.url).pathname;
-    const answer = await installUpgrade(command, { binPath: checkoutBin, credential: CREDENTIAL, coordinatorTls: {}, now: new Date() });
+    const answer = await installUpgrade(command, { binPath: checkoutBin, form: 'package', credential: CREDENTIAL, coordinatorTls: {}, now: new Date() });
     expect(answer.state).toBe('refused');
     expect(answer.message).toMatch(/not from a versioned installation/);
   });
 
+  it('refuses in the single-file form, saying how that host is upgraded, and changes nothing', async () => {
+    const command = await servePackage('0.2.0');
+    const executable = '/usr/local/bin/baton-agent';
+    const answer = await installUpgrade(command, { binPath: executable, form: 'executable', credential: CREDENTIAL, coordinatorTls: {}, now: new Date() });
+    expect(answer).toMatchObject({ state: 'refused', message: `this host runs the single-file agent (${executable}); upgrade it by running install-agent.sh again` });
+    expect(readlinkSync(join(prefix, 'current'))).toBe('versions/0.1.0');
+    expect(readUpgradeMarker()).toBeUndefined();
+  });
+
   it('fails without touching current when the download is refused or corrupt', async () => {
     const command = await servePackage('0.2.0');
-    const unauthorised = await installUpgrade(command, { binPath: currentBin(), credential: 'wrong', coordinatorTls: {}, now: new Date() });
+    const unauthorised = await installUpgrade(command, { binPath: currentBin(), form: 'package', credential: 'wrong', coordinatorTls: {}, now: new Date() });
     expect(unauthorised.state).toBe('failed');
-    const corrupt = await installUpgrade({ ...command, sha256: '0'.repeat(64) }, { binPath: currentBin(), credential: CREDENTIAL, coordinatorTls: {}, now: new Date() });
+    const corrupt = await installUpgrade({ ...command, sha256: '0'.repeat(64) }, { binPath: currentBin(), form: 'package', credential: CREDENTIAL, coordinatorTls: {}, now: new Date() });
     expect(corrupt.state).toBe('failed');
     expect(corrupt.message).toMatch(/sha256/);
     expect(readlinkSync(join(prefix, 'current'))).toBe('versions/0.1.0');

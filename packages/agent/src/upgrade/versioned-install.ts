@@ -18,9 +18,6 @@ export interface VersionedInstall {
   readonly currentVersion: string;
 }
 
-/** bin/baton-agent.js of the running agent, from src/ or dist/ alike. */
-export const RUNNING_AGENT_BIN = fileURLToPath(new URL('../../bin/baton-agent.js', import.meta.url));
-
 /** This version's compiled launcher (from src/ or dist/ alike: both sit two levels under packages/agent). */
 const LAUNCHER_SOURCE = fileURLToPath(new URL('../../dist/upgrade/launcher.js', import.meta.url));
 

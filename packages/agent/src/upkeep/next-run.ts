@@ -5,9 +5,9 @@
  * `nextRunInChild` starts, once after each round.
  */
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { err, ok, type Result } from '@baton/shared/result';
+import { agentCommand } from '../agent-form.js';
 
 export async function nextRunAfter(schedule: string): Promise<Result<Date, string>> {
   const cron = await import('node-cron');
@@ -25,11 +25,10 @@ export async function nextRunAfter(schedule: string): Promise<Result<Date, strin
   }
 }
 
-const AGENT_BIN = fileURLToPath(new URL('../../bin/baton-agent.js', import.meta.url));
-
 export async function nextRunInChild(schedule: string): Promise<Result<Date, string>> {
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, [AGENT_BIN, 'upkeep', '--next-run', schedule], { timeout: 30_000 });
+    const [command, ...args] = agentCommand();
+    const { stdout } = await promisify(execFile)(command, [...args, 'upkeep', '--next-run', schedule], { timeout: 30_000 });
     const next = new Date(stdout.trim());
     return Number.isNaN(next.getTime()) ? err(`unexpected next-run answer: ${stdout.trim()}`) : ok(next);
   } catch (error) {

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeploymentContext, EventResult, LifecycleEventName } from '@baton/shared';
+import { AGENT_BIN } from '../../agent-form.js';
 import { ENROLL_TOKEN, FakeCoordinator } from '../../fake-coordinator.test-support.js';
 import { buildTgzBundle, deploymentOf } from '../../test-bundle.test-support.js';
-import { AGENT_BIN } from './install.js';
 
 interface Child {
   readonly process: ChildProcess;
@@ -95,6 +95,15 @@ describe('the baton-agent binary', () => {
     await coordinator.resultOf(start);
     await expect.poll(() => follower.output, { timeout: 10_000 }).toMatch(/d-1 ApplicationStart \[stderr\] second\n/);
     expect(follower.output).toMatch(/INFO {2}event finished d-1 ApplicationStart .*status="?Succeeded/);
+  });
+
+  it('refuses to run a host that is not enrolled with one line saying what to pass, and no stack', async () => {
+    const agent = startBin(['run', '--coordinator', coordinator.url, '--root', root]);
+    const [code] = (await once(agent.process, 'exit')) as [number];
+
+    expect(code).toBe(1);
+    expect(agent.output).toMatch(/ERROR this host is not enrolled yet \(no .*credentials\.json\): pass --enroll-token\n$/);
+    expect(agent.output).not.toMatch(/stack|at .*\.js:\d+/);
   });
 
   it('on SIGTERM mid-hook, ends the hook after stop-grace, reports the event and exits', async () => {

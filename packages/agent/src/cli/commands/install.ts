@@ -1,11 +1,15 @@
 /**
  * `baton-agent install`: enrolls, writes the configuration and the systemd unit, then starts the service when
- * systemd runs this host (and no --root was given); otherwise prints exactly what to run.
+ * systemd runs this host (and no --root was given); otherwise prints exactly what to run. The unit runs this
+ * agent in the form it has (agent-form.ts): the package under node, or the single-file executable itself.
  */
 import { hostname } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { AGENT_BIN, AGENT_FORM, agentCommand } from '../../agent-form.js';
+import { readAgentVersion } from '../../agent-version.js';
 import { installService } from '../../service/install-service.js';
 import { formatSystemctl, isSystemdRunning, planStart, runSystemctl } from '../../service/systemd.js';
+import { readAgentStatus } from '../../status/status-file.js';
+import { AGENT_NODE_FLAGS } from '../../upgrade/launcher.js';
 import { installLauncher, launcherPath, locateVersionedInstall, stableBinPath } from '../../upgrade/versioned-install.js';
 import { failUsage } from './usage.js';
 
@@ -18,9 +22,6 @@ export interface InstallFlags {
   tags?: string;
   root?: string;
 }
-
-/** bin/baton-agent.js of this installation, from src/ or dist/ alike. */
-export const AGENT_BIN = fileURLToPath(new URL('../../../bin/baton-agent.js', import.meta.url));
 
 export async function install(flags: InstallFlags): Promise<void> {
   const root = flags.root ?? '';
@@ -35,10 +36,10 @@ export async function install(flags: InstallFlags): Promise<void> {
     ...(flags.tags === undefined ? {} : { tags: flags.tags }),
     root,
     hostname: hostname(),
-    nodePath: process.execPath,
-    // Through `current` in a versioned installation, so that an upgrade's link swap is what the unit runs.
-    binPath: stableBinPath(AGENT_BIN),
-    launcherPath: versioned && launcherPath(versioned.prefix),
+    // The bin's shebang flags, given explicitly because ExecStart names node itself (see bin/baton-agent.js); the
+    // bin through `current` in a versioned installation, so that an upgrade's link swap is what the unit runs.
+    agentCommand: agentCommand({ nodeFlags: AGENT_NODE_FLAGS, bin: stableBinPath(AGENT_BIN) }),
+    launcherCommand: versioned && [process.execPath, launcherPath(versioned.prefix)],
   });
   if (!installed.ok) {
     for (const problem of installed.error) process.stderr.write(`baton-agent: ${problem}\n`);
@@ -53,12 +54,16 @@ export async function install(flags: InstallFlags): Promise<void> {
     `${newlyEnrolled ? 'enrolled as' : 'already enrolled as'} ${hostId} (${config.name}) with ${config.coordinatorUrl}\n` +
       `configuration: ${layout.configFile}${changed ? '' : ' (unchanged)'}\nunit: ${layout.unitFile}\n`,
   );
-  const commands = planStart(changed);
+  // A re-run that brought another version (install-agent.sh again: how a single-file agent is upgraded) restarts
+  // the service into it, as a changed configuration does.
+  const runningVersion = readAgentStatus(layout.statusFile)?.agentVersion;
+  const restart = changed || (runningVersion !== undefined && runningVersion !== readAgentVersion());
+  const commands = planStart(restart);
   if (root !== '' || !isSystemdRunning()) {
     const why = root === '' ? 'systemd is not running on this host' : `installed under --root ${root}`;
     const rootFlag = root === '' ? '' : ` --root ${root}`;
     // The launcher restarts the agent after an upgrade and falls back from a broken one, as the unit does.
-    const foreground = versioned ? `node ${launcherPath(versioned.prefix)} run${rootFlag}` : `baton-agent run${rootFlag}`;
+    const foreground = versioned ? `node ${launcherPath(versioned.prefix)} run${rootFlag}` : `${foregroundCommand()} run${rootFlag}`;
     process.stdout.write(
       `${why}, so the service was not started. To start it:\n` +
         commands.map((args) => `  ${formatSystemctl(args)}\n`).join('') +
@@ -72,5 +77,8 @@ export async function install(flags: InstallFlags): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  process.stdout.write(`baton-agent.service is ${changed ? 'restarted' : 'enabled and running'}; see: baton-agent status\n`);
+  process.stdout.write(`baton-agent.service is ${restart ? 'restarted' : 'enabled and running'}; see: baton-agent status\n`);
 }
+
+/** How an operator starts this agent by hand: the executable by its path; the package by its bin, as npm links it. */
+const foregroundCommand = (): string => (AGENT_FORM === 'executable' ? AGENT_BIN : 'baton-agent');

@@ -3,19 +3,28 @@
  * passes to the script is what admits a host):
  * - `GET /install/agent.sh`: scripts/install-agent.sh with this coordinator's URL filled in, for
  *   `curl -fsSL URL/install/agent.sh | sudo sh -s -- --enroll-token TOKEN`;
- * - `GET /install/agent.tgz`: the agent package (install/agent-package.ts), with its version and sha256.
+ * - `GET /install/agent.tgz`: the agent package (install/agent-package.ts), with its version and sha256;
+ * - `GET /install/baton-agent-linux-x64`: the single-file agent (install/agent-executable.ts), for hosts without
+ *   Node.js; 404 NOT_FOUND, saying how to build it, until it is built.
  */
 import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
+import { AGENT_EXECUTABLE_FILE, findAgentExecutable } from '../../install/agent-executable.js';
 import { buildAgentPackage, type AgentPackage } from '../../install/agent-package.js';
+import { ApiError } from '../errors.js';
 import type { AppDeps } from '../route-module.js';
 
 /** The checkout (or unpacked release) this coordinator runs from: four levels above src/http/routes and dist/http/routes. */
 const REPO_ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
 const URL_PLACEHOLDER = '__BATON_COORDINATOR_URL__';
 
-export const InstallPaths = { script: '/install/agent.sh', agentPackage: '/install/agent.tgz' } as const;
+export const InstallPaths = {
+  script: '/install/agent.sh',
+  agentPackage: '/install/agent.tgz',
+  agentExecutable: '/install/baton-agent-linux-x64',
+} as const;
 
 const builds = new Map<string, Promise<AgentPackage>>();
 
@@ -53,6 +62,21 @@ export function mountInstallRoutes(app: Hono, { logger }: Pick<AppDeps, 'logger'
       'Content-Length': String(built.bytes.length),
       ETag: `"${built.sha256}"`,
       'X-Baton-Agent-Version': built.version,
+    });
+  });
+
+  app.get(InstallPaths.agentExecutable, async (c) => {
+    const executable = await findAgentExecutable(repoRoot);
+    if (executable === undefined) {
+      throw new ApiError(
+        404,
+        'NOT_FOUND',
+        `this coordinator has no single-file agent: build it with \`npm run build:agent-executable\` in ${repoRoot} (it becomes ${AGENT_EXECUTABLE_FILE}), or install Node.js 20+ on the host`,
+      );
+    }
+    return c.body(Readable.toWeb(executable.open()) as unknown as ReadableStream<Uint8Array>, 200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': String(executable.size),
     });
   });
 }
