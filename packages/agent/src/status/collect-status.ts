@@ -44,7 +44,8 @@ export async function collectStatus(layout: AgentLayout): Promise<StatusReport> 
   };
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, under another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

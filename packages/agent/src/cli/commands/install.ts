@@ -8,6 +8,8 @@ import { AGENT_BIN, AGENT_FORM, agentCommand } from '../../agent-form.js';
 import { readAgentVersion } from '../../agent-version.js';
 import { installService } from '../../service/install-service.js';
 import { formatSystemctl, isSystemdRunning, planStart, runSystemctl } from '../../service/systemd.js';
+import { SERVICE_NAME } from '../../service/unit-file.js';
+import { isAlive } from '../../status/collect-status.js';
 import { readAgentStatus } from '../../status/status-file.js';
 import { AGENT_NODE_FLAGS } from '../../upgrade/launcher.js';
 import { installLauncher, launcherPath, locateVersionedInstall, stableBinPath } from '../../upgrade/versioned-install.js';
@@ -55,9 +57,20 @@ export async function install(flags: InstallFlags): Promise<void> {
       `configuration: ${layout.configFile}${changed ? '' : ' (unchanged)'}\nunit: ${layout.unitFile}\n`,
   );
   // A re-run that brought another version (install-agent.sh again: how a single-file agent is upgraded) restarts
-  // the service into it, as a changed configuration does.
-  const runningVersion = readAgentStatus(layout.statusFile)?.agentVersion;
-  const restart = changed || (runningVersion !== undefined && runningVersion !== readAgentVersion());
+  // the service into it, as a changed configuration does; but not in the middle of a lifecycle event, which the
+  // restart would fail: the operator restarts it once the event is over.
+  const version = readAgentVersion();
+  const status = readAgentStatus(layout.statusFile);
+  const runningAgent = status !== undefined && isAlive(status.pid) ? status : undefined;
+  const otherVersion = runningAgent !== undefined && runningAgent.agentVersion !== version;
+  const inEvent = runningAgent?.running;
+  const restart = changed || (otherVersion && inEvent === undefined);
+  if (!changed && otherVersion && inEvent !== undefined) {
+    process.stdout.write(
+      `the running agent (${runningAgent.agentVersion}) is in ${inEvent.event} of ${inEvent.deploymentId}, so it was not restarted ` +
+        `into ${version}: run ${formatSystemctl(['restart', SERVICE_NAME])} once that is over\n`,
+    );
+  }
   const commands = planStart(restart);
   if (root !== '' || !isSystemdRunning()) {
     const why = root === '' ? 'systemd is not running on this host' : `installed under --root ${root}`;
