@@ -11,14 +11,15 @@ import { SERVICE_NAME } from './unit-file.js';
 export const isSystemdRunning = (): boolean => existsSync('/run/systemd/system');
 
 /**
- * After install: a new or changed unit or configuration needs a reload and a restart (which also starts a
- * stopped service); otherwise enabling with --now is a no-op for a running agent, so a re-run does not
- * interrupt a deployment.
+ * After install: a new or changed unit needs a reload; `restart` (the unit, the configuration or the agent's version
+ * changed, and no lifecycle event is running) also starts a stopped service. Otherwise enabling with --now is a
+ * no-op for a running agent, so a re-run does not interrupt a deployment.
  */
-export function planStart(changed: boolean): string[][] {
-  return changed
-    ? [['daemon-reload'], ['enable', SERVICE_NAME], ['restart', SERVICE_NAME]]
-    : [['enable', '--now', SERVICE_NAME]];
+export function planStart({ changed, restart }: { readonly changed: boolean; readonly restart: boolean }): string[][] {
+  return [
+    ...(changed ? [['daemon-reload']] : []),
+    ...(restart ? [['enable', SERVICE_NAME], ['restart', SERVICE_NAME]] : [['enable', '--now', SERVICE_NAME]]),
+  ];
 }
 
 export const STOP_COMMANDS: readonly string[][] = [['disable', '--now', SERVICE_NAME]];

@@ -27,8 +27,8 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const install = async (): Promise<string> =>
-  (await run(process.execPath, [AGENT_BIN, 'install', '--coordinator', coordinator.url, '--enroll-token', ENROLL_TOKEN, '--root', root, '--name', 'web1'])).stdout;
+const install = async (...flags: string[]): Promise<string> =>
+  (await run(process.execPath, [AGENT_BIN, 'install', '--coordinator', coordinator.url, '--enroll-token', ENROLL_TOKEN, '--root', root, '--name', 'web1', ...flags])).stdout;
 
 /** status.json as an agent of `agentVersion` writes it, alive (this test's own pid), doing `running`. */
 async function writeRunningAgent(agentVersion: string, running?: AgentStatus['running']): Promise<void> {
@@ -61,11 +61,23 @@ describe('baton-agent install, run again', () => {
     expect(await install()).toContain('systemctl restart baton-agent.service');
   });
 
+  it('restarts an idle agent whose configuration changed, but not one in the middle of an event', async () => {
+    await install();
+    const version = (await run(process.execPath, [AGENT_BIN, '--version'])).stdout.trim();
+    await writeRunningAgent(version);
+    expect(await install('--name', 'web2')).toContain('systemctl restart baton-agent.service');
+
+    await writeRunningAgent(version, { commandId: 'd-1.h-test.Install', deploymentId: 'd-1', groupId: 'dg-1', event: 'Install', since: new Date().toISOString() });
+    const output = await install('--name', 'web3');
+    expect(output).toContain('the running agent is in Install of d-1, so it was not restarted with the new configuration');
+    expect(output).toContain('systemctl daemon-reload\n  systemctl enable --now baton-agent.service');
+  });
+
   it('does not restart an agent of another version in the middle of an event, and says when to', async () => {
     await install();
     await writeRunningAgent('0.0.1-old', { commandId: 'd-1.h-test.AfterInstall', deploymentId: 'd-1', groupId: 'dg-1', event: 'AfterInstall', since: new Date().toISOString() });
     const output = await install();
-    expect(output).toMatch(/the running agent \(0\.0\.1-old\) is in AfterInstall of d-1, so it was not restarted into .*: run systemctl restart baton-agent\.service once that is over/);
+    expect(output).toMatch(/the running agent is in AfterInstall of d-1, so it was not restarted into .*: run systemctl restart baton-agent\.service once that is over/);
     expect(output).not.toContain('systemctl restart baton-agent.service\n');
     expect(output).toContain('systemctl enable --now baton-agent.service');
   });

@@ -56,22 +56,23 @@ export async function install(flags: InstallFlags): Promise<void> {
     `${newlyEnrolled ? 'enrolled as' : 'already enrolled as'} ${hostId} (${config.name}) with ${config.coordinatorUrl}\n` +
       `configuration: ${layout.configFile}${changed ? '' : ' (unchanged)'}\nunit: ${layout.unitFile}\n`,
   );
-  // A re-run that brought another version (install-agent.sh again: how a single-file agent is upgraded) restarts
-  // the service into it, as a changed configuration does; but not in the middle of a lifecycle event, which the
-  // restart would fail: the operator restarts it once the event is over.
+  // A changed unit or configuration, or another version (install-agent.sh again: how a single-file agent is
+  // upgraded), takes effect by a restart; but not in the middle of a lifecycle event, which the restart would
+  // fail: the operator restarts the agent once the event is over.
   const version = readAgentVersion();
   const status = readAgentStatus(layout.statusFile);
   const runningAgent = status !== undefined && isAlive(status.pid) ? status : undefined;
   const otherVersion = runningAgent !== undefined && runningAgent.agentVersion !== version;
   const inEvent = runningAgent?.running;
-  const restart = changed || (otherVersion && inEvent === undefined);
-  if (!changed && otherVersion && inEvent !== undefined) {
+  const restart = (changed || otherVersion) && inEvent === undefined;
+  if ((changed || otherVersion) && inEvent !== undefined) {
+    const what = otherVersion ? `into ${version}` : 'with the new configuration';
     process.stdout.write(
-      `the running agent (${runningAgent.agentVersion}) is in ${inEvent.event} of ${inEvent.deploymentId}, so it was not restarted ` +
-        `into ${version}: run ${formatSystemctl(['restart', SERVICE_NAME])} once that is over\n`,
+      `the running agent is in ${inEvent.event} of ${inEvent.deploymentId}, so it was not restarted ${what}: ` +
+        `run ${formatSystemctl(['restart', SERVICE_NAME])} once that is over\n`,
     );
   }
-  const commands = planStart(restart);
+  const commands = planStart({ changed, restart });
   if (root !== '' || !isSystemdRunning()) {
     const why = root === '' ? 'systemd is not running on this host' : `installed under --root ${root}`;
     const rootFlag = root === '' ? '' : ` --root ${root}`;
