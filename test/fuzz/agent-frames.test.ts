@@ -11,29 +11,23 @@ import {
   AgentMessage,
   AgentPaths,
   encodeFrame,
-  LifecycleEventNameSchema,
   MAX_FRAME_BYTES,
   parseCoordinatorMessage,
   PROTOCOL_VERSION,
-  RESERVED_EVENTS,
-  SCRIPTABLE_HOOKS,
   type CoordinatorMessage,
 } from '@baton/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { z } from 'zod';
-import { DurationMs } from '../../packages/shared/src/group-spec/common.js';
 import type { DeploymentView } from '../../packages/coordinator/src/store/deployment-read-model.js';
 import { seedDeploymentFixture, type DeploymentFixture } from '../../packages/coordinator/src/testing/deployment-fixture.test-support.js';
-import { fuzzRuns, LONG } from '../harness/long-form.js';
+import { FUZZ_TEST_TIMEOUT_MS, fuzzRuns } from '../harness/long-form.js';
 import { startFuzzCoordinator, type FuzzCoordinator } from './support/fuzz-coordinator.js';
 import { hostileValue, mutated } from './support/hostile-json.js';
-import { watchProcessFaults, type ProcessFaults } from './support/process-faults.js';
+import { failOnProcessFaults } from './support/process-faults.js';
+import { PROTOCOL_OVERRIDES } from './support/protocol-values.js';
 import { arbitraryFor } from './support/zod-arbitrary.js';
 
-/** The long form runs thousands of cases per test. */
-const TEST_TIMEOUT_MS = LONG ? 3_600_000 : 120_000;
 const RUNS = fuzzRuns(150, 3000);
 /** Written into everything forged for the victim: it must never show up in the victim's records. */
 const FORGED = 'forged-by-the-fuzzing-agent';
@@ -67,14 +61,9 @@ const commandRef = fc.oneof(
 );
 const isoNow = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2040-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
 
-const overrides = new Map<z.ZodType, fc.Arbitrary<unknown>>([
-  [LifecycleEventNameSchema, fc.constantFrom(...SCRIPTABLE_HOOKS, ...RESERVED_EVENTS)],
-  [DurationMs, fc.nat()],
-]);
-
 /** Any agent message, with its command and deployment ids pointed at this cluster's. */
 const agentMessage = fc
-  .tuple(arbitraryFor(AgentMessage, { overrides }), commandRef, fc.boolean())
+  .tuple(arbitraryFor(AgentMessage, { overrides: PROTOCOL_OVERRIDES }), commandRef, fc.boolean())
   .map(([message, commandId, sameDeployment]) => {
     const fields = message as Record<string, unknown>;
     return {
@@ -227,8 +216,8 @@ async function eventually(check: () => boolean, what: string): Promise<void> {
 
 // ---- the suite ---------------------------------------------------------------------------------------------
 
-describe('fuzz: frames from a hostile agent', { timeout: TEST_TIMEOUT_MS }, () => {
-  let faults: ProcessFaults;
+describe('fuzz: frames from a hostile agent', { timeout: FUZZ_TEST_TIMEOUT_MS }, () => {
+  const faults = failOnProcessFaults();
   let coordinator: FuzzCoordinator;
   let fixture: DeploymentFixture;
   let connectUrl: string;
@@ -243,7 +232,6 @@ describe('fuzz: frames from a hostile agent', { timeout: TEST_TIMEOUT_MS }, () =
   const victimHost = () => fixture.hosts[1]!;
 
   beforeAll(async () => {
-    faults = watchProcessFaults();
     coordinator = await startFuzzCoordinator();
     connectUrl = `${coordinator.server.url.replace(/^http/, 'ws')}${AgentPaths.connect}`;
     fixture = seedDeploymentFixture(coordinator.server.db, new Date(), { hostCount: 2, deploymentConfig: 'AllAtOnce' });
@@ -266,7 +254,6 @@ describe('fuzz: frames from a hostile agent', { timeout: TEST_TIMEOUT_MS }, () =
     victim?.socket.terminate();
     for (const session of fuzzerSessions) session.socket.terminate();
     await coordinator?.close();
-    faults.stop();
     console.info(`agent frames fuzz: ${stats.cases} cases, ${stats.frames} frames, ${stats.reconnects} reconnects after the coordinator closed the socket`);
   });
 

@@ -12,14 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_DOCS } from '../../packages/coordinator/src/http/openapi/catalog.js';
 import type { RouteDoc } from '../../packages/coordinator/src/http/openapi/route-doc.js';
 import { seedDeploymentFixture } from '../../packages/coordinator/src/testing/deployment-fixture.test-support.js';
-import { fuzzRuns, LONG } from '../harness/long-form.js';
+import { FUZZ_TEST_TIMEOUT_MS, fuzzRuns } from '../harness/long-form.js';
 import { startFuzzCoordinator, type FuzzCoordinator } from './support/fuzz-coordinator.js';
 import { hostileValue, mutated, OVERSIZED_STRING } from './support/hostile-json.js';
-import { watchProcessFaults, type ProcessFaults } from './support/process-faults.js';
+import { failOnProcessFaults } from './support/process-faults.js';
 import { arbitraryFor } from './support/zod-arbitrary.js';
 
-/** The long form runs thousands of cases per test. */
-const TEST_TIMEOUT_MS = LONG ? 3_600_000 : 120_000;
 const RUNS = fuzzRuns(300, 5000);
 const HTTP_RUNS = fuzzRuns(40, 500);
 /** A request that has not answered by then is a hang, unless its route holds requests open on purpose. */
@@ -181,8 +179,8 @@ function sendOverHttp(url: URL, init: { method: string; headers: Headers; body: 
 
 // ---- the suite ---------------------------------------------------------------------------------------------
 
-describe('fuzz: admin API requests', { timeout: TEST_TIMEOUT_MS }, () => {
-  let faults: ProcessFaults;
+describe('fuzz: admin API requests', { timeout: FUZZ_TEST_TIMEOUT_MS }, () => {
+  const faults = failOnProcessFaults();
   let coordinator: FuzzCoordinator;
   const statuses = new Map<number, number>();
   let held = 0;
@@ -190,7 +188,6 @@ describe('fuzz: admin API requests', { timeout: TEST_TIMEOUT_MS }, () => {
   const stillOpen: Promise<unknown>[] = [];
 
   beforeAll(async () => {
-    faults = watchProcessFaults();
     coordinator = await startFuzzCoordinator();
     await seedWorld();
   });
@@ -198,7 +195,6 @@ describe('fuzz: admin API requests', { timeout: TEST_TIMEOUT_MS }, () => {
   afterAll(async () => {
     await coordinator?.close();
     await Promise.allSettled(stillOpen);
-    faults.stop();
     console.info(`API fuzz: ${[...statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(' ')}; ${held} held open on purpose`);
   });
 

@@ -5,15 +5,13 @@
  */
 import { isScriptableHook, MAX_EVENT_TIMEOUT_SECONDS, parseAppSpec, RESERVED_EVENTS, SCRIPTABLE_HOOKS, type AppSpec, type AppSpecError, type AppSpecOs } from '@baton/shared';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { readYamlDocument } from '../../packages/shared/src/appspec/yaml-document.js';
-import { fuzzRuns, LONG } from '../harness/long-form.js';
+import { FUZZ_TEST_TIMEOUT_MS, fuzzRuns } from '../harness/long-form.js';
 import { hostileValue, mutated } from './support/hostile-json.js';
-import { watchProcessFaults, type ProcessFaults } from './support/process-faults.js';
+import { failOnProcessFaults } from './support/process-faults.js';
 
-/** The long form runs thousands of cases per test. */
-const TEST_TIMEOUT_MS = LONG ? 3_600_000 : 120_000;
 const RUNS = fuzzRuns(300, 5000);
 /** A reason quotes refused values shortened; this leaves room for the words around them. */
 const MAX_REASON_CHARS = 600;
@@ -194,15 +192,8 @@ function checkParse(text: string, { fileName, platform }: { fileName: string; pl
 
 // ---- properties --------------------------------------------------------------------------------------------
 
-describe('fuzz: appspec parser', { timeout: TEST_TIMEOUT_MS }, () => {
-  let faults: ProcessFaults;
-  beforeAll(() => {
-    faults = watchProcessFaults();
-  });
-  afterAll(() => {
-    faults.stop();
-    expect(faults.seen).toEqual([]);
-  });
+describe('fuzz: appspec parser', { timeout: FUZZ_TEST_TIMEOUT_MS }, () => {
+  failOnProcessFaults();
 
   it('answers arbitrary YAML text with a Result', () => {
     fc.assert(fc.property(yamlText, target, checkParse), { numRuns: RUNS });

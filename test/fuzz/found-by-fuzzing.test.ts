@@ -8,7 +8,7 @@ import { parseAgentMessage, parseAppSpec, parseCoordinatorMessage, PROTOCOL_VERS
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamBackup } from '../../packages/coordinator/src/store/backup.js';
 import { startFuzzCoordinator, type FuzzCoordinator } from './support/fuzz-coordinator.js';
-import { watchProcessFaults, type ProcessFaults } from './support/process-faults.js';
+import { failOnProcessFaults } from './support/process-faults.js';
 
 describe('found by fuzzing: the appspec parser', () => {
   it.each([
@@ -36,15 +36,13 @@ describe('found by fuzzing: protocol frames', () => {
 });
 
 describe('found by fuzzing: the coordinator', () => {
-  let faults: ProcessFaults;
+  const faults = failOnProcessFaults();
   let coordinator: FuzzCoordinator;
   beforeAll(async () => {
-    faults = watchProcessFaults();
     coordinator = await startFuzzCoordinator();
   });
   afterAll(async () => {
     await coordinator?.close();
-    faults.stop();
   });
 
   it('answers 413 to a body past the limit on a route that reads a copy of it first (it hung)', async () => {

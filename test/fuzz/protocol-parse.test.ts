@@ -8,38 +8,27 @@ import {
   AgentMessage,
   CoordinatorMessage,
   encodeFrame,
-  LifecycleEventNameSchema,
   parseAgentMessage,
   parseCoordinatorMessage,
   PROTOCOL_VERSION,
-  RESERVED_EVENTS,
-  SCRIPTABLE_HOOKS,
   type Result,
 } from '@baton/shared';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { DurationMs } from '../../packages/shared/src/group-spec/common.js';
-import { fuzzRuns, LONG } from '../harness/long-form.js';
+import { FUZZ_TEST_TIMEOUT_MS, fuzzRuns } from '../harness/long-form.js';
 import { hostileValue, mutated, OVERSIZED_STRING } from './support/hostile-json.js';
-import { watchProcessFaults, type ProcessFaults } from './support/process-faults.js';
+import { failOnProcessFaults } from './support/process-faults.js';
+import { PROTOCOL_OVERRIDES } from './support/protocol-values.js';
 import { arbitraryFor } from './support/zod-arbitrary.js';
 
-/** The long form runs thousands of cases per test. */
-const TEST_TIMEOUT_MS = LONG ? 3_600_000 : 120_000;
 const RUNS = fuzzRuns(1000, 20_000);
 /** A refusal says what is wrong in a line, whatever the size of the frame. */
 const MAX_ERROR_CHARS = 1000;
 
-/** Values of the schemas whose checks the walker cannot see through. */
-const overrides = new Map<z.ZodType, fc.Arbitrary<unknown>>([
-  [LifecycleEventNameSchema, fc.constantFrom(...SCRIPTABLE_HOOKS, ...RESERVED_EVENTS)],
-  [DurationMs, fc.oneof(fc.nat(), fc.constantFrom('30s', '15m', '2h'))],
-]);
-
 /** Messages the schema accepts (the walker does not solve refinements, so the few it misses are dropped). */
 function validMessages<T>(schema: z.ZodType<T>): fc.Arbitrary<T> {
-  return arbitraryFor(schema, { overrides })
+  return arbitraryFor(schema, { overrides: PROTOCOL_OVERRIDES })
     .filter((value) => schema.safeParse(value).success)
     .map((value) => value as T);
 }
@@ -74,15 +63,8 @@ function expectResult<T>(result: Result<T, string>, reparse: (raw: string) => Re
 describe.each([
   ['parseAgentMessage (the coordinator reading an agent)', AgentMessage as z.ZodType, parseAgentMessage as (raw: string) => Result<unknown, string>],
   ['parseCoordinatorMessage (an agent reading the coordinator)', CoordinatorMessage as z.ZodType, parseCoordinatorMessage as (raw: string) => Result<unknown, string>],
-])('fuzz: %s', { timeout: TEST_TIMEOUT_MS }, (_name, schema, parse) => {
-  let faults: ProcessFaults;
-  beforeAll(() => {
-    faults = watchProcessFaults();
-  });
-  afterAll(() => {
-    faults.stop();
-    expect(faults.seen).toEqual([]);
-  });
+])('fuzz: %s', { timeout: FUZZ_TEST_TIMEOUT_MS }, (_name, schema, parse) => {
+  failOnProcessFaults();
 
   it('answers any text with a Result, and accepts only what encodes back to itself', () => {
     fc.assert(fc.property(frames(schema), (raw) => expectResult(parse(raw), parse)), { numRuns: RUNS });

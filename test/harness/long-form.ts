@@ -8,3 +8,6 @@ export const LONG = process.env.BATON_LONG === '1';
 export function fuzzRuns(short: number, long: number): number {
   return LONG ? long : short;
 }
+
+/** The time one fuzz test may take: the long form runs thousands of cases per test. */
+export const FUZZ_TEST_TIMEOUT_MS = LONG ? 3_600_000 : 120_000;
