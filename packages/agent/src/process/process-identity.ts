@@ -38,3 +38,13 @@ function startTicksOf(pid: number): string | undefined {
     return undefined;
   }
 }
+
+/** Whether a process with this pid exists (EPERM: it does, under another user). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

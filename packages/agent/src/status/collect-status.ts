@@ -6,6 +6,7 @@
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentLayout } from '../layout.js';
+import { isProcessAlive } from '../process/process-identity.js';
 import { readAgentStatus, type AgentStatus } from './status-file.js';
 
 export interface LastSuccessfulRevision {
@@ -30,7 +31,7 @@ const LAST_SUCCESSFUL_SUFFIX = '_last_successful_install';
 
 export async function collectStatus(layout: AgentLayout): Promise<StatusReport> {
   const status = readAgentStatus(layout.statusFile);
-  const agentRunning = status !== undefined && isAlive(status.pid);
+  const agentRunning = status !== undefined && isProcessAlive(status.pid);
   const credentials = await readCredentialsIdentity(layout.credentialsFile);
   const hostId = status?.hostId ?? credentials?.hostId;
   const coordinatorUrl = status?.coordinatorUrl ?? credentials?.coordinator;
@@ -44,15 +45,6 @@ export async function collectStatus(layout: AgentLayout): Promise<StatusReport> 
   };
 }
 
-/** Whether a process with this pid exists (EPERM: it does, under another user). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function readCredentialsIdentity(file: string): Promise<{ hostId?: string; coordinator?: string } | undefined> {
   try {

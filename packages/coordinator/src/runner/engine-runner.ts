@@ -229,9 +229,8 @@ export class EngineRunner {
    * that one: the checks are its group's, and another deployment on the same host (another application) has its own.
    */
   onHostUnhealthy(deploymentId: string, hostId: string, message: string): void {
-    if (this.active.get(deploymentId)?.hosts.some((host) => host.hostId === hostId)) {
-      this.dispatch(deploymentId, { type: 'HOST_UNHEALTHY', hostId, message });
-    }
+    // An ended deployment is not dispatched to, and the engine ignores a host that is not the deployment's.
+    this.dispatch(deploymentId, { type: 'HOST_UNHEALTHY', hostId, message });
   }
 
   /** The active deployments, for watchers such as the alarm evaluator. */

@@ -9,7 +9,7 @@ import { readAgentVersion } from '../../agent-version.js';
 import { installService } from '../../service/install-service.js';
 import { formatSystemctl, isSystemdRunning, planStart, runSystemctl } from '../../service/systemd.js';
 import { SERVICE_NAME } from '../../service/unit-file.js';
-import { isAlive } from '../../status/collect-status.js';
+import { isProcessAlive } from '../../process/process-identity.js';
 import { readAgentStatus } from '../../status/status-file.js';
 import { AGENT_NODE_FLAGS } from '../../upgrade/launcher.js';
 import { installLauncher, launcherPath, locateVersionedInstall, stableBinPath } from '../../upgrade/versioned-install.js';
@@ -61,7 +61,7 @@ export async function install(flags: InstallFlags): Promise<void> {
   // fail: the operator restarts the agent once the event is over.
   const version = readAgentVersion();
   const status = readAgentStatus(layout.statusFile);
-  const runningAgent = status !== undefined && isAlive(status.pid) ? status : undefined;
+  const runningAgent = status !== undefined && isProcessAlive(status.pid) ? status : undefined;
   const otherVersion = runningAgent !== undefined && runningAgent.agentVersion !== version;
   const inEvent = runningAgent?.running;
   const restart = (changed || otherVersion) && inEvent === undefined;
