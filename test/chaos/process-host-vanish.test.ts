@@ -50,10 +50,7 @@ describe('a host that vanishes (SIGSTOP) in the middle of a deployment and comes
     expect(deployment.status).toBe('Succeeded');
     expectOfflineFailure(deployment, victim);
     countRight(true);
-    const update = await thawAndReconcile(victim, 'all');
-    expect(update.status).toBe('Succeeded');
-    for (const agent of cluster.agents) expect(`${agent.name}: ${installedRevision(agent, [v1, v2])}`).toBe(`${agent.name}: ${v2.version}`);
-    expect(eventsRunTwice(cluster.agents)).toEqual([]);
+    await expectReconciled(victim, 'all', [v1, v2], v2);
   }, 180_000);
 
   it('OneAtATime (all but one healthy): the deployment fails, the rest are skipped; the host returns to the last good revision', async () => {
@@ -65,11 +62,16 @@ describe('a host that vanishes (SIGSTOP) in the middle of a deployment and comes
     expectOfflineFailure(deployment, victim);
     expect(deployment.instances.filter((i) => i.name !== victim.name).map((i) => i.status)).toEqual(['Skipped', 'Skipped']);
     countRight(true);
-    const update = await thawAndReconcile(victim, 'one');
-    expect(update.status).toBe('Succeeded');
-    for (const agent of cluster.agents) expect(`${agent.name}: ${installedRevision(agent, [v1, v2])}`).toBe(`${agent.name}: ${v1.version}`);
-    expect(eventsRunTwice(cluster.agents)).toEqual([]);
+    await expectReconciled(victim, 'one', [v1, v2], v1);
   }, 180_000);
+
+  /** The frozen host thaws and its update succeeds: every host then holds `expected`, and none ran an event twice. */
+  async function expectReconciled(victim: TestAgent, group: string, revisions: readonly ChaosBundle[], expected: ChaosBundle): Promise<void> {
+    const update = await thawAndReconcile(victim, group);
+    expect(update.status).toBe('Succeeded');
+    for (const agent of cluster.agents) expect(`${agent.name}: ${installedRevision(agent, revisions)}`).toBe(`${agent.name}: ${expected.version}`);
+    expect(eventsRunTwice(cluster.agents)).toEqual([]);
+  }
 
   /** A group installing to its own folder, with a first revision deployed everywhere and a slow second one ready. */
   async function prepareGroup(group: string, config: string): Promise<{ v1: ChaosBundle; v2: ChaosBundle }> {
