@@ -181,6 +181,18 @@ describe('the dashboard', () => {
     controller.abort();
   });
 
+  it('brings a page up to date with what changed between its rendering and its stream opening', async () => {
+    const id = await startDeployment();
+    expect(await (await admin.get(`/ui/deployments/${id}`)).text()).not.toContain('event-succeeded');
+    const answered = d.fleet.answerNext('Succeeded');
+
+    const controller = new AbortController();
+    const stream = await admin.get(`/ui/deployments/${id}/stream?after=0`, { signal: controller.signal });
+    const patch = await readUntil(stream.body!, /event: patch\ndata: .*event-succeeded/);
+    expect(patch).toContain(`ev-${answered.hostId}-${answered.command.event}`);
+    controller.abort();
+  });
+
   it('lists applications, their groups and hosts, and deployments filtered by status', async () => {
     const id = await startDeployment();
     const applications = await (await admin.get('/ui/applications')).text();

@@ -32,6 +32,8 @@ export const liveStreams: DashboardRoutes = (ui, { db, runner, hookOutput, logge
       const unsubscribe = runner.feed.subscribe((change) => {
         if (change.type === 'deployment' || change.type === 'instance') channel.patch(DEPLOYMENT_ROWS_ID, rows);
       });
+      // The page was rendered before this stream opened: what changed in between reaches it with this first patch.
+      channel.patch(DEPLOYMENT_ROWS_ID, rows);
       await channel.closed();
       unsubscribe();
       channel.close();
@@ -79,6 +81,10 @@ export const liveStreams: DashboardRoutes = (ui, { db, runner, hookOutput, logge
         }
       };
       const unsubscribeFeed = runner.feed.subscribe(apply);
+      // The page was rendered before this stream opened (seconds before, on a busy machine): what changed in between
+      // reaches it with this first patch of everything the feed patches; later changes come through the feed.
+      channel.patch('summary', summary);
+      channel.patch('timeline', timeline);
       // Subscribed before the backlog is read, in the same turn: every line is in one of the two, none in both.
       const unsubscribeOutput = hookOutput.subscribe(deploymentId, (line) => channel.log(line));
       for (const line of readHookOutput(db, deploymentId, {}, afterLine, LOG_BACKLOG_LINES)) channel.log(line);
